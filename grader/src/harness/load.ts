@@ -1,0 +1,77 @@
+import autocannon from 'autocannon';
+
+export interface LoadOptions {
+  url: string;
+  method?: 'GET' | 'POST';
+  body?: string;
+  headers?: Record<string, string>;
+  connections?: number;
+  /** Seconds of load; or `amount` requests in total. */
+  durationSec?: number;
+  amount?: number;
+  /** Per-request timeout in seconds. */
+  timeoutSec?: number;
+}
+
+export interface LoadResult {
+  requests: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  /** Share of requests answered 2xx, in percent. */
+  successRate: number;
+  rps: number;
+  /** Latency percentiles in ms from every response (sub-millisecond; autocannon's summary is whole ms). */
+  p50: number;
+  p95: number;
+  p99: number;
+  statusCodes: Record<string, number>;
+}
+
+/** Percentile of a sorted array, nearest-rank. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank]!;
+}
+
+/** Drive a URL on 127.0.0.1 with autocannon (keep-alive) for a bounded time or request count. */
+export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
+  const latencies: number[] = [];
+  const started = performance.now();
+  const instance = autocannon({
+    url: opts.url,
+    method: opts.method ?? 'GET',
+    body: opts.body,
+    headers: { 'content-type': 'application/json', ...opts.headers },
+    connections: opts.connections ?? 10,
+    ...(opts.amount ? { amount: opts.amount } : { duration: opts.durationSec ?? 3 }),
+    timeout: opts.timeoutSec ?? 10,
+  });
+  instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
+    latencies.push(responseTime);
+  });
+  const result = await instance;
+  const elapsedSec = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const ok = result['2xx'];
+  const requests = ok + result.non2xx + result.errors + result.timeouts;
+  return {
+    requests,
+    ok,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    successRate: requests === 0 ? 0 : (100 * ok) / requests,
+    rps: latencies.length / elapsedSec,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    statusCodes: Object.fromEntries(
+      Object.entries((result as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {}).map(
+        ([code, s]) => [code, s.count],
+      ),
+    ),
+  };
+}

@@ -1,0 +1,63 @@
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PHASES, type PhaseSpec } from '../registry/index.ts';
+import { REPO_ROOT } from '../harness/target.ts';
+
+/** Which version of a phase's exercise files a tree holds. */
+export type Variant = { kind: 'solution' } | { kind: 'stub' } | { kind: 'mutant'; name: string };
+
+export const variantLabel = (v: Variant): string => (v.kind === 'mutant' ? `mutant ${v.name}` : v.kind);
+
+/** The lab marker a learning branch carries at its root; the service and the grader read it. */
+export interface LabMarker {
+  phase: number;
+  slug: string;
+}
+
+export const solutionDir = (phaseId: number): string => `solutions/phase-${phaseId}`;
+export const mutantDir = (phaseId: number, name: string): string => `grader/mutants/phase-${phaseId}/${name}`;
+
+/** Phases whose reference solutions are overlaid for `variant` of `phase`. */
+export function solvedPhases(phase: PhaseSpec, variant: Variant): PhaseSpec[] {
+  return PHASES.filter((p) => p.id < phase.id || (p.id === phase.id && variant.kind !== 'stub'));
+}
+
+/**
+ * Build a gradable tree in a temporary folder from this checkout's files: starter/ with the
+ * solutions of the solved phases (and a mutant) overlaid, plus lab.json, package.json and a
+ * node_modules link. Used by `npm run verify` and by maintainers to try a phase by hand.
+ */
+export function materialize(phase: PhaseSpec, variant: Variant, root = REPO_ROOT): string {
+  const out = mkdtempSync(path.join(os.tmpdir(), `ms-tree-${phase.id}-`));
+  cpSync(path.join(root, 'starter'), path.join(out, 'starter'), { recursive: true });
+  for (const p of solvedPhases(phase, variant)) {
+    const dir = path.join(root, solutionDir(p.id));
+    if (existsSync(dir)) cpSync(dir, path.join(out, 'starter'), { recursive: true });
+  }
+  if (variant.kind === 'mutant') {
+    const dir = path.join(root, mutantDir(phase.id, variant.name));
+    if (!existsSync(dir)) throw new Error(`mutant folder ${mutantDir(phase.id, variant.name)} does not exist`);
+    cpSync(dir, path.join(out, 'starter'), { recursive: true });
+  }
+  cpSync(path.join(root, 'package.json'), path.join(out, 'package.json'));
+  cpSync(path.join(root, 'tsconfig.json'), path.join(out, 'tsconfig.json'));
+  const marker: LabMarker = { phase: phase.id, slug: phase.slug };
+  writeFileSync(path.join(out, 'lab.json'), JSON.stringify(marker, null, 2) + '\n');
+  linkNodeModules(out, root);
+  return out;
+}
+
+/** A worktree or temp tree has no node_modules of its own: borrow the grader's. */
+export function linkNodeModules(tree: string, root = REPO_ROOT): void {
+  const link = path.join(tree, 'node_modules');
+  if (!existsSync(link)) symlinkSync(path.join(root, 'node_modules'), link, 'dir');
+}
+
+export function removeTree(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+export function ensureDir(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+}
