@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config';
 // learner's blocked thread can be killed from outside.
 export default defineConfig({
   test: {
-    include: ['grader/tests/**/*.test.ts'],
+    // The fixture checks let the grader's own tests exercise pass, fail, hang and crash for real.
+    include: ['grader/tests/**/*.test.ts', 'grader/unit/fixtures/checks/*.check.ts'],
     pool: 'forks',
     fileParallelism: false,
     testTimeout: 15_000,

@@ -40,19 +40,22 @@ export function percentile(sorted: readonly number[], p: number): number {
 export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   const latencies: number[] = [];
   const started = performance.now();
-  const instance = autocannon({
-    url: opts.url,
-    method: opts.method ?? 'GET',
-    body: opts.body,
-    headers: { 'content-type': 'application/json', ...opts.headers },
-    connections: opts.connections ?? 10,
-    ...(opts.amount ? { amount: opts.amount } : { duration: opts.durationSec ?? 3 }),
-    timeout: opts.timeoutSec ?? 10,
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: opts.url,
+        method: opts.method ?? 'GET',
+        body: opts.body,
+        headers: { 'content-type': 'application/json', ...opts.headers },
+        connections: opts.connections ?? 10,
+        ...(opts.amount ? { amount: opts.amount } : { duration: opts.durationSec ?? 3 }),
+        timeout: opts.timeoutSec ?? 10,
+      },
+      (err, res) => (err ? reject(err) : resolve(res)),
+    );
+    // Per-request times: autocannon's summary percentiles are whole milliseconds.
+    instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
   });
-  instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
-    latencies.push(responseTime);
-  });
-  const result = await instance;
   const elapsedSec = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const ok = result['2xx'];
@@ -74,4 +77,15 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
       ),
     ),
   };
+}
+
+/** The load test's terminal summary. */
+export function formatLoad(r: LoadResult): string {
+  const codes = Object.entries(r.statusCodes).map(([k, n]) => `${k}: ${n}`).join(', ');
+  return [
+    `requests   ${r.requests} (${codes || 'no responses'}; errors ${r.errors}, timeouts ${r.timeouts})`,
+    `success    ${r.successRate.toFixed(1)}%`,
+    `throughput ${r.rps.toFixed(0)} req/s`,
+    `latency    p50 ${r.p50.toFixed(2)} ms, p95 ${r.p95.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms`,
+  ].join('\n');
 }

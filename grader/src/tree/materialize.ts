@@ -28,8 +28,17 @@ export function solvedPhases(phase: PhaseSpec, variant: Variant): PhaseSpec[] {
  * solutions of the solved phases (and a mutant) overlaid, plus lab.json, package.json and a
  * node_modules link. Used by `npm run verify` and by maintainers to try a phase by hand.
  */
-export function materialize(phase: PhaseSpec, variant: Variant, root = REPO_ROOT): string {
-  const out = mkdtempSync(path.join(os.tmpdir(), `ms-tree-${phase.id}-`));
+export function materialize(
+  phase: PhaseSpec,
+  variant: Variant,
+  root = REPO_ROOT,
+  opts: { out?: string; marker?: boolean } = {},
+): string {
+  const out = opts.out ?? mkdtempSync(path.join(os.tmpdir(), `ms-tree-${phase.id}-`));
+  if (opts.out) {
+    rmSync(out, { recursive: true, force: true });
+    mkdirSync(out, { recursive: true });
+  }
   cpSync(path.join(root, 'starter'), path.join(out, 'starter'), { recursive: true });
   for (const p of solvedPhases(phase, variant)) {
     const dir = path.join(root, solutionDir(p.id));
@@ -42,8 +51,10 @@ export function materialize(phase: PhaseSpec, variant: Variant, root = REPO_ROOT
   }
   cpSync(path.join(root, 'package.json'), path.join(out, 'package.json'));
   cpSync(path.join(root, 'tsconfig.json'), path.join(out, 'tsconfig.json'));
-  const marker: LabMarker = { phase: phase.id, slug: phase.slug };
-  writeFileSync(path.join(out, 'lab.json'), JSON.stringify(marker, null, 2) + '\n');
+  if (opts.marker !== false) {
+    const marker: LabMarker = { phase: phase.id, slug: phase.slug };
+    writeFileSync(path.join(out, 'lab.json'), JSON.stringify(marker, null, 2) + '\n');
+  }
   linkNodeModules(out, root);
   return out;
 }
@@ -56,8 +67,4 @@ export function linkNodeModules(tree: string, root = REPO_ROOT): void {
 
 export function removeTree(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
-}
-
-export function ensureDir(dir: string): void {
-  mkdirSync(dir, { recursive: true });
 }

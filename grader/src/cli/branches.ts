@@ -1,0 +1,18 @@
+import { parseArgs } from 'node:util';
+import { REPO_ROOT } from '../harness/target.ts';
+import { generateBranches, pushBranches } from '../git/branches.ts';
+
+// npm run branches [-- --from main] [-- --push origin]
+const { values } = parseArgs({ options: { from: { type: 'string', default: 'main' }, push: { type: 'string' } } });
+try {
+  const results = await generateBranches(REPO_ROOT, values.from);
+  for (const r of results) console.log(`${r.action.padEnd(9)} ${r.branch}${r.commit ? ` ${r.commit.slice(0, 10)}` : ''}${r.note ? ` — ${r.note}` : ''}`);
+  if (values.push) {
+    await pushBranches(REPO_ROOT, values.push, results.filter((r) => r.action !== 'skipped').map((r) => r.branch));
+    console.log(`pushed to ${values.push}`);
+  }
+  console.log('Start with: git checkout learning/phase-0-poc && npm run grade');
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(2);
+}

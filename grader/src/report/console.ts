@@ -1,0 +1,70 @@
+import { Chalk } from 'chalk';
+import type { CheckResult, GradeReport } from './model.ts';
+
+export interface RenderOptions {
+  color: boolean;
+  /** Failing checks shown in full (failures, hint, lesson); the rest get one line. */
+  expand?: number;
+  /** Durations vary run to run; fixture tests turn them off. */
+  durations?: boolean;
+}
+
+const ICON = { pass: '✓', fail: '✗', error: '!', skip: '-' } as const;
+
+function detailLine(c: CheckResult): string {
+  const d = c.measured?.details;
+  if (!d) return '';
+  return Object.entries(d)
+    .map(([k, v]) => `${k} ${typeof v === 'number' ? +v.toFixed(2) : v}`)
+    .join(', ');
+}
+
+/** The learner's report: one line per check, the first failures expanded with hint and lesson. */
+export function renderReport(report: GradeReport, opts: RenderOptions): string {
+  const c = new Chalk({ level: opts.color ? 1 : 0 });
+  const paint = { pass: c.green, fail: c.red, error: c.magenta, skip: c.gray } as const;
+  const width = Math.max(...report.checks.map((k) => k.id.length), 8);
+  const out: string[] = [];
+  out.push(c.bold(`MetricStream Labs — phase ${report.phase.id}: ${report.phase.title}`));
+  out.push(c.gray(`grading ${report.branch ? `branch ${report.branch}` : report.target}`));
+  let expanded = 0;
+  const sections: Array<[string, CheckResult[]]> = [
+    ['Correctness', report.checks.filter((k) => k.kind !== 'perf')],
+    ['Performance', report.checks.filter((k) => k.kind === 'perf')],
+  ];
+  for (const [title, checks] of sections) {
+    if (checks.length === 0) continue;
+    out.push('', c.bold(title));
+    for (const k of checks) {
+      const time = opts.durations !== false && k.durationMs > 0 ? c.gray(` (${(k.durationMs / 1000).toFixed(1)} s)`) : '';
+      const counts = k.tests && k.status === 'pass' ? c.gray(` ${k.tests.passed}/${k.tests.total} tests`) : '';
+      const text = k.status === 'pass' && !k.measured ? k.title : (k.summary ?? k.title);
+      out.push(`  ${paint[k.status](ICON[k.status])} ${c.yellow(k.id.padEnd(width))} ${text}${counts}${time}`);
+      if (k.measured && k.status !== 'skip') {
+        const details = detailLine(k);
+        if (details) out.push(c.gray(`      ${details}`));
+      }
+      if (k.status !== 'fail' && k.status !== 'error') continue;
+      if (expanded < (opts.expand ?? 3)) {
+        expanded++;
+        for (const f of k.failures) {
+          out.push(`      ${c.bold('›')} ${f.test}`);
+          for (const line of f.message.split('\n')) out.push(`        ${line}`);
+        }
+      }
+      out.push(`      ${c.cyan('hint:')} ${k.hint}`);
+      out.push(`      ${c.cyan('read:')} ${k.lesson}`);
+    }
+  }
+  out.push('');
+  if (report.failed > 0) out.push(c.gray(`seed ${report.seed} (replay this run: npm run grade -- --seed ${report.seed})`));
+  const verdict =
+    report.status === 'pass'
+      ? c.green.bold(`Phase ${report.phase.id} done ✓`)
+      : report.status === 'error'
+        ? c.magenta.bold('Your code could not run; fix the errors above first.')
+        : c.red.bold(`Phase ${report.phase.id} not done yet.`);
+  out.push(verdict);
+  out.push(`${report.passed} passed, ${report.failed} failed`);
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,148 @@
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DEFAULT_DEADLINE_MS, type CorrectnessCheck } from '../registry/types.ts';
+import { cap, type CheckResult, type Reason, type TestFailure } from '../report/model.ts';
+import { REPO_ROOT } from '../harness/target.ts';
+import { runChild, stripAnsi } from './child.ts';
+
+export interface RunContext {
+  /** Tree under test (its starter/ holds the learner's code). */
+  target: string;
+  seed: number;
+  /** Lesson path of the phase, e.g. docs/phase-0-poc.md. */
+  lesson: string;
+  /** How many failures to expand per check. */
+  maxFailures?: number;
+}
+
+interface VitestJson {
+  testResults: Array<{
+    message?: string;
+    status: string;
+    assertionResults: Array<{ fullName: string; status: string; failureMessages: string[] }>;
+  }>;
+}
+
+const VITEST = path.join(REPO_ROOT, 'node_modules/vitest/vitest.mjs');
+const GRADED_CONFIG = 'grader/vitest.graded.config.ts';
+
+/** The message a learner should read: the assertion text, without the stack trace. */
+export function firstLines(message: string): string {
+  const text = stripAnsi(message);
+  const stackAt = text.search(/\n\s+at /);
+  return cap((stackAt === -1 ? text : text.slice(0, stackAt)).trim());
+}
+
+const TODO_RE = /TODO\(phase-\d+\): [^\n]*/;
+const TIMEOUT_RE = /Test timed out in (\d+)ms/;
+
+function classify(failures: TestFailure[]): Reason {
+  if (failures.length > 0 && failures.every((f) => TODO_RE.test(f.message))) return 'todo';
+  if (failures.some((f) => TIMEOUT_RE.test(f.message))) return 'hang';
+  return 'assertion';
+}
+
+/**
+ * Run one graded test file in its own vitest child process against ctx.target, under a hard deadline.
+ * The result says pass, fail (with the first failures and why), or error (the file could not run).
+ */
+export async function runCorrectnessCheck(check: CorrectnessCheck, ctx: RunContext): Promise<CheckResult> {
+  const work = mkdtempSync(path.join(os.tmpdir(), 'ms-grade-'));
+  const reportFile = path.join(work, 'vitest.json');
+  const progressFile = path.join(work, 'progress');
+  const deadlineMs = check.deadlineMs ?? DEFAULT_DEADLINE_MS;
+  const base = {
+    kind: 'correctness' as const,
+    id: check.id,
+    title: check.title,
+    hint: check.hint,
+    lesson: `${ctx.lesson}${check.anchor}`,
+  };
+  try {
+    const run = await runChild(
+      process.execPath,
+      [VITEST, 'run', '--config', GRADED_CONFIG, check.file, '--reporter=json', `--outputFile=${reportFile}`],
+      {
+        cwd: REPO_ROOT,
+        deadlineMs,
+        env: {
+          ...process.env,
+          MS_TARGET: ctx.target,
+          MS_SEED: String(ctx.seed),
+          MS_PROGRESS_FILE: progressFile,
+          NO_COLOR: '1',
+          FORCE_COLOR: '0',
+        },
+      },
+    );
+    const durationMs = run.durationMs;
+
+    if (run.timedOut) {
+      const [test = 'setting up the test file', startedAt] = existsSync(progressFile)
+        ? readFileSync(progressFile, 'utf8').split('\n')
+        : [];
+      const stuckFor = startedAt ? ` (running for ${((Date.now() - Number(startedAt)) / 1000).toFixed(1)} s)` : '';
+      return {
+        ...base,
+        status: 'fail',
+        reason: 'hang',
+        summary: `hang or deadlock suspected in "${test}"${stuckFor}: killed at the ${deadlineMs / 1000} s deadline`,
+        failures: [{ test, message: `no progress until the ${deadlineMs / 1000} s deadline; the test process was killed` }],
+        durationMs,
+      };
+    }
+
+    if (!existsSync(reportFile)) {
+      return {
+        ...base,
+        status: 'error',
+        reason: 'crash',
+        summary: 'the test file could not run',
+        failures: [{ test: check.file, message: firstLines(run.stderr || run.stdout || `exit code ${run.code}`) }],
+        durationMs,
+      };
+    }
+
+    const json = JSON.parse(readFileSync(reportFile, 'utf8')) as VitestJson;
+    const file = json.testResults[0];
+    const assertions = file?.assertionResults ?? [];
+    if (!file || (assertions.length === 0 && file.status !== 'passed')) {
+      const message = file?.message ? firstLines(file.message) : firstLines(run.stderr);
+      const todo = TODO_RE.exec(message);
+      return {
+        ...base,
+        status: todo ? 'fail' : 'error',
+        reason: todo ? 'todo' : 'crash',
+        summary: todo ? `not implemented yet: ${todo[0]}` : `your code could not be loaded: ${message.split('\n')[0]}`,
+        failures: [{ test: '(loading the test file)', message }],
+        durationMs,
+      };
+    }
+    const failed = assertions.filter((a) => a.status === 'failed');
+    const passed = assertions.filter((a) => a.status === 'passed').length;
+    const failures = failed.map((a) => ({ test: a.fullName, message: firstLines(a.failureMessages[0] ?? 'failed') }));
+    const tests = { passed, total: assertions.length };
+    if (failed.length === 0 && passed > 0) return { ...base, status: 'pass', failures: [], tests, durationMs };
+
+    const reason = classify(failures);
+    const todo = failures.map((f) => TODO_RE.exec(f.message)?.[0]).find(Boolean);
+    const summary =
+      reason === 'todo'
+        ? `not implemented yet: ${todo}`
+        : reason === 'hang'
+          ? `hang suspected: "${failures.find((f) => TIMEOUT_RE.test(f.message))?.test}" did not finish in time`
+          : `${failed.length} of ${assertions.length} tests failed`;
+    return {
+      ...base,
+      status: 'fail',
+      reason,
+      summary,
+      failures: failures.slice(0, ctx.maxFailures ?? 3),
+      tests,
+      durationMs,
+    };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,58 @@
+import { describe, expect, test } from 'vitest';
+import { runCorrectnessCheck } from '../src/run/correctness.ts';
+import { REPO_ROOT } from '../src/harness/target.ts';
+import type { CorrectnessCheck } from '../src/registry/types.ts';
+
+// Each fixture is a real graded-test file run in a real child process: this is the grader's
+// behaviour for pass, fail, "not implemented yet", hang and a file that cannot load.
+const check = (name: string, deadlineMs = 30_000): CorrectnessCheck => ({
+  id: name,
+  title: `fixture ${name}`,
+  file: `grader/unit/fixtures/checks/${name}.check.ts`,
+  hint: 'a hint',
+  anchor: '#anchor',
+  deadlineMs,
+});
+const ctx = { target: REPO_ROOT, seed: 7, lesson: 'docs/x.md' };
+
+describe('runCorrectnessCheck', () => {
+  test('a passing file passes with its test count', async () => {
+    const r = await runCorrectnessCheck(check('pass'), ctx);
+    expect(r.status).toBe('pass');
+    expect(r.tests).toEqual({ passed: 2, total: 2 });
+  });
+
+  test('a failing assertion is a fail with its message, without the stack', async () => {
+    const r = await runCorrectnessCheck(check('fail'), ctx);
+    expect(r.status).toBe('fail');
+    expect(r.reason).toBe('assertion');
+    expect(r.summary).toBe('1 of 2 tests failed');
+    expect(r.failures[0]!.test).toBe('status');
+    expect(r.failures[0]!.message).toContain('Expected status code 200 for GET /health');
+    expect(r.failures[0]!.message).not.toMatch(/\n\s+at /);
+    expect(r.lesson).toBe('docs/x.md#anchor');
+  });
+
+  test('a TodoError is reported as not implemented yet', async () => {
+    const r = await runCorrectnessCheck(check('todo'), ctx);
+    expect(r.status).toBe('fail');
+    expect(r.reason).toBe('todo');
+    expect(r.summary).toContain('not implemented yet: TODO(phase-0): validatePayload is not implemented yet');
+  });
+
+  test('a blocked process is killed at the deadline and reported as a hang naming the test', async () => {
+    const started = performance.now();
+    const r = await runCorrectnessCheck(check('hang', 6_000), ctx);
+    expect(performance.now() - started).toBeLessThan(15_000);
+    expect(r.status).toBe('fail');
+    expect(r.reason).toBe('hang');
+    expect(r.summary).toContain('hang or deadlock suspected in "waits on a lock nobody releases"');
+  });
+
+  test('a file that cannot load is an error, not a wall of failures', async () => {
+    const r = await runCorrectnessCheck(check('crash'), ctx);
+    expect(r.status).toBe('error');
+    expect(r.reason).toBe('crash');
+    expect(r.failures[0]!.message).toMatch(/no-such-module/);
+  });
+});

@@ -1,0 +1,33 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { REPO_ROOT } from '../src/harness/target.ts';
+
+// Workflow files are checked against GitHub's schema, and the grading workflow's trust model is pinned.
+const require = createRequire(import.meta.url);
+const { validateWorkflow } = require('@action-validator/core') as {
+  validateWorkflow(src: string): { errors: Array<{ title: string; path?: string; detail?: string }> };
+};
+const dir = path.join(REPO_ROOT, '.github/workflows');
+const files = readdirSync(dir).filter((f) => f.endsWith('.yml'));
+
+describe('GitHub workflows', () => {
+  test.each(files)('%s is a valid workflow', (file) => {
+    const { errors } = validateWorkflow(readFileSync(path.join(dir, file), 'utf8'));
+    expect(errors.map((e) => `${e.title} ${e.path ?? ''} ${e.detail ?? ''}`)).toEqual([]);
+  });
+
+  test('grading uses the base branch grader and a read-only token for learner code', () => {
+    const src = readFileSync(path.join(dir, 'grade.yml'), 'utf8');
+    expect(src).toContain('ref: ${{ github.event.pull_request.base.sha }}');
+    expect(src).toContain('grade -- --branch pr-head --ci');
+    expect(src).not.toContain('pull_request_target');
+    expect(src).toMatch(/^permissions:\n {2}contents: read/m);
+    expect(src).toContain('<!-- metricstream-grade -->');
+  });
+
+  test('a broken workflow is rejected (the validator is really checking)', () => {
+    expect(validateWorkflow('on: push\njobs:\n  x:\n    steps: 3\n').errors.length).toBeGreaterThan(0);
+  });
+});
