@@ -1,0 +1,144 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ConfigFieldError, readConfigFile, type FileConfig, type RateLimitSettings } from './config-file.ts';
+
+/** The last phase of the course: main runs with every feature. */
+export const FINAL_LEVEL = 7;
+
+export interface Config {
+  port: number;
+  host: string;
+  dataFile: string;
+  /** JSON alert rules; none = no alerting. */
+  rulesFile?: string;
+  /** Highest phase whose features the service uses (see service.ts). */
+  level: number;
+  maxBodyBytes: number;
+  alertIntervalMs: number;
+  /** Test knob: every fsync takes this much longer (a slow disk on demand). 0 = the real disk. */
+  diskLatencyMs: number;
+  /** Phase 2: most metrics the AsyncWriter holds before POSTs get 503. */
+  queueMax: number;
+  /** Phase 2: longest a metric waits in the AsyncWriter's queue before it is written. */
+  flushIntervalMs: number;
+  /** Phase 7 (set from the config file, else the defaults below): per-client token bucket on POST /metrics. */
+  rateLimit?: RateLimitSettings;
+  /** Phase 7: a shutdown still draining after this long gives up and exits 1. */
+  shutdownGraceMs?: number;
+  /** Phase 7: server.keepAliveTimeout / headersTimeout / requestTimeout. */
+  keepAliveTimeoutMs?: number;
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+}
+
+/**
+ * Phase 7's production settings when the config file does not set them: a generous rate limit
+ * (load tests measure the service, not the limit), keep-alive longer than a balancer's usual 60 s
+ * idle timeout, headers timeout longer than keep-alive, request timeout at least the headers timeout.
+ */
+export const PRODUCTION_DEFAULTS = {
+  rateLimit: { capacity: 20_000, refillTokens: 2_000, refillIntervalMs: 100 },
+  shutdownGraceMs: 10_000,
+  keepAliveTimeoutMs: 65_000,
+  headersTimeoutMs: 66_000,
+  requestTimeoutMs: 120_000,
+} as const satisfies Partial<Config>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const OPTIONS = {
+  config: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'data-file': { type: 'string' },
+  'rules-file': { type: 'string' },
+  level: { type: 'string' },
+  'max-body-bytes': { type: 'string' },
+  'alert-interval-ms': { type: 'string' },
+  'disk-latency-ms': { type: 'string' },
+  'queue-max': { type: 'string' },
+  'flush-interval-ms': { type: 'string' },
+} as const;
+
+/**
+ * Flags beat environment variables beat defaults. Every bad value is a ConfigError naming the
+ * flag (or variable) and what it should be.
+ */
+export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = {}): Config {
+  let values: Partial<Record<keyof typeof OPTIONS, string>>;
+  try {
+    ({ values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }));
+  } catch (err) {
+    throw new ConfigError(`${(err as Error).message}. Known flags: ${Object.keys(OPTIONS).map((k) => `--${k}`).join(', ')}`);
+  }
+  const pick = (flag: keyof typeof OPTIONS, envName?: string): { raw: string; source: string } | undefined => {
+    if (values[flag] !== undefined) return { raw: values[flag]!, source: `--${flag}` };
+    if (envName && env[envName] !== undefined && env[envName] !== '') return { raw: env[envName]!, source: envName };
+    return undefined;
+  };
+  const configFile = pick('config', 'METRICSTREAM_CONFIG');
+  const file: FileConfig = configFile ? fileConfig(nonEmpty(configFile)) : {};
+  const port = pick('port', 'METRICSTREAM_PORT');
+  const host = pick('host', 'METRICSTREAM_HOST');
+  const dataFile = pick('data-file', 'METRICSTREAM_DATA_FILE');
+  const rulesFile = pick('rules-file', 'METRICSTREAM_RULES_FILE');
+  const level = pick('level', 'METRICSTREAM_LEVEL');
+  const maxBody = pick('max-body-bytes');
+  const interval = pick('alert-interval-ms');
+  const diskLatency = pick('disk-latency-ms');
+  const queueMax = pick('queue-max');
+  const flushInterval = pick('flush-interval-ms');
+  return {
+    port: port ? integer(port, 0, 65_535) : (file.port ?? 8080),
+    host: host ? nonEmpty(host) : (file.host ?? '127.0.0.1'),
+    dataFile: dataFile ? nonEmpty(dataFile) : (file.dataFile ?? 'metrics.jsonl'),
+    ...(rulesFile ? { rulesFile: nonEmpty(rulesFile) } : file.rulesFile ? { rulesFile: file.rulesFile } : {}),
+    level: level ? integer(level, 0, FINAL_LEVEL) : (file.level ?? defaultLevel()),
+    maxBodyBytes: maxBody ? integer(maxBody, 1, 2 ** 31 - 1) : (file.maxBodyBytes ?? 1024 * 1024),
+    alertIntervalMs: interval ? integer(interval, 1, 86_400_000) : (file.alertIntervalMs ?? 1000),
+    diskLatencyMs: diskLatency ? integer(diskLatency, 0, 60_000) : 0,
+    queueMax: queueMax ? integer(queueMax, 1, 10_000_000) : 100_000,
+    flushIntervalMs: flushInterval ? integer(flushInterval, 0, 3_600_000) : 100,
+    rateLimit: file.rateLimit ?? PRODUCTION_DEFAULTS.rateLimit,
+    shutdownGraceMs: file.shutdownGraceMs ?? PRODUCTION_DEFAULTS.shutdownGraceMs,
+    keepAliveTimeoutMs: file.keepAliveTimeoutMs ?? PRODUCTION_DEFAULTS.keepAliveTimeoutMs,
+    headersTimeoutMs: file.headersTimeoutMs ?? PRODUCTION_DEFAULTS.headersTimeoutMs,
+    requestTimeoutMs: file.requestTimeoutMs ?? PRODUCTION_DEFAULTS.requestTimeoutMs,
+  };
+}
+
+/** Phase 7: `--config <file>` / METRICSTREAM_CONFIG. Flags and environment still win over the file. */
+function fileConfig(raw: string): FileConfig {
+  try {
+    return readConfigFile(raw);
+  } catch (err) {
+    throw err instanceof ConfigFieldError ? new ConfigError(err.message) : err;
+  }
+}
+
+function integer({ raw, source }: { raw: string; source: string }, min: number, max: number): number {
+  const n = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new ConfigError(`${source} must be an integer from ${min} to ${max}, got "${raw}"`);
+  return n;
+}
+
+function nonEmpty({ raw, source }: { raw: string; source: string }): string {
+  if (raw.trim() === '') throw new ConfigError(`${source} must not be empty`);
+  return raw;
+}
+
+/** `lab.json` at the repository root marks a learning branch: run at its phase. Else the final level. */
+export function defaultLevel(labFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../lab.json')): number {
+  if (!existsSync(labFile)) return FINAL_LEVEL;
+  try {
+    const phase = (JSON.parse(readFileSync(labFile, 'utf8')) as { phase?: unknown }).phase;
+    if (Number.isInteger(phase) && (phase as number) >= 0 && (phase as number) <= FINAL_LEVEL) return phase as number;
+  } catch {
+    // fall through: a broken marker is reported below
+  }
+  throw new ConfigError(`${labFile} must be JSON like {"phase": 3} with a phase from 0 to ${FINAL_LEVEL}`);
+}

@@ -1,0 +1,32 @@
+import type { IncomingMessage } from 'node:http';
+import { PayloadTooLargeError } from './errors.ts';
+
+/**
+ * Read a request body of at most `maxBytes`. Refuses early on a too-large Content-Length, and stops
+ * collecting (draining the rest) as soon as a chunked body passes the limit.
+ */
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    req.resume();
+    return Promise.reject(new PayloadTooLargeError(maxBytes));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      if (tooLarge) return;
+      size += chunk.length;
+      if (size > maxBytes) {
+        tooLarge = true;
+        chunks.length = 0;
+        reject(new PayloadTooLargeError(maxBytes));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => tooLarge || resolve(Buffer.concat(chunks, size)));
+    req.on('error', reject);
+  });
+}

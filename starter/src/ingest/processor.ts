@@ -1,0 +1,29 @@
+import type { Clock } from '../lib/clock.ts';
+import type { Metric } from './metric.ts';
+import type { Parser } from './parsers.ts';
+import { validatePayload } from './validate.ts';
+
+/**
+ * Seam: turns a request body into validated metrics (parse + validate), throwing ParseError /
+ * ValidationError. Level 0 does it inline on the event loop; phase 1 in a Worker per request,
+ * phase 6 in a worker pool.
+ */
+export interface IngestProcessor {
+  process(body: Buffer, client: string): Promise<Metric[]>;
+  /** Finish in-flight work and release threads. */
+  close(): Promise<void>;
+}
+
+/** Parse and validate on the calling thread: simple, and a big batch blocks every other request. */
+export class InlineProcessor implements IngestProcessor {
+  constructor(
+    private readonly parse: Parser,
+    private readonly clock: Clock,
+  ) {}
+
+  async process(body: Buffer, client: string): Promise<Metric[]> {
+    return validatePayload(this.parse(body.toString('utf8')), { client, now: this.clock.now() });
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,19 @@
+import type { IngestContext, Metric } from './metric.ts';
+import { ValidationError } from './errors.ts';
+import { todo } from '../lib/todo.ts';
+
+/**
+ * Turn a parsed payload `{"metrics":[...]}` into metrics, or throw a ValidationError naming the
+ * first bad field and why: `throw new ValidationError('metrics[2].value', 'must be a finite number')`.
+ */
+// TODO(phase-0): validate the payload and build one Metric per entry.
+// - body: an object with a `metrics` array of at least one entry (field `body` / `metrics`)
+// - name: required non-empty string matching [A-Za-z_:][A-Za-z0-9_:.]*, at most 200 characters
+// - value: required finite number (NaN, Infinity and "75.5" are refused)
+// - timestamp: optional; ISO 8601 string or integer epoch ms >= 0; absent -> ctx.now
+// - tags: optional object whose values are strings (field `metrics[i].tags.<key>`); absent -> {}
+// - client: ctx.client. Unknown fields are ignored. See the lesson for the full table.
+export function validatePayload(raw: unknown, ctx: IngestContext): Metric[] {
+  void raw, void ctx, void ValidationError;
+  return todo(0, 'validatePayload', 'docs/phase-0-poc.md#exercise-1-validate-a-payload');
+}

@@ -1,0 +1,22 @@
+/**
+ * Pool sizing for the service, from the environment: METRICSTREAM_POOL_SIZE (worker threads) and
+ * METRICSTREAM_POOL_QUEUE (requests that may wait). Unset = the pool's defaults (options.ts).
+ * A bad value stops the service at start-up, naming the variable.
+ */
+export interface PoolSettings {
+  size?: number;
+  maxQueue?: number;
+}
+
+export function poolSettingsFromEnv(env: NodeJS.ProcessEnv): PoolSettings {
+  const read = (name: string, min: number): number | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return undefined;
+    const n = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+    if (!Number.isSafeInteger(n) || n < min) throw new RangeError(`${name} must be an integer >= ${min}, got "${raw}"`);
+    return n;
+  };
+  const size = read('METRICSTREAM_POOL_SIZE', 1);
+  const maxQueue = read('METRICSTREAM_POOL_QUEUE', 0);
+  return { ...(size !== undefined ? { size } : {}), ...(maxQueue !== undefined ? { maxQueue } : {}) };
+}

@@ -1,0 +1,38 @@
+import { appendFileSync, closeSync, fsyncSync, openSync } from 'node:fs';
+import type { Metric } from '../ingest/metric.ts';
+import { encodeLines } from './line-format.ts';
+
+/**
+ * Seam: where accepted metrics go. `write` resolves when the writer has taken responsibility for
+ * the batch; `close` resolves when everything written so far is on disk.
+ * Level 0: `SyncWriter`. Phase 2: a background `AsyncWriter` behind this same interface.
+ */
+export interface MetricWriter {
+  write(batch: Metric[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Appends each batch as JSON lines and fsyncs, synchronously, in the request path: durable before
+ * the 200, and the event loop waits for the disk on every request.
+ */
+export class SyncWriter implements MetricWriter {
+  private fd: number | null;
+
+  constructor(readonly file: string) {
+    this.fd = openSync(file, 'a');
+  }
+
+  async write(batch: Metric[]): Promise<void> {
+    if (this.fd === null) throw new Error('SyncWriter is closed');
+    if (batch.length === 0) return;
+    appendFileSync(this.fd, encodeLines(batch));
+    fsyncSync(this.fd);
+  }
+
+  async close(): Promise<void> {
+    if (this.fd === null) return;
+    closeSync(this.fd);
+    this.fd = null;
+  }
+}
