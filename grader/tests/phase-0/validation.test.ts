@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isTodoError } from '../../../starter/src/lib/todo.ts';
+import { postMetrics, call, startInProcess, type InProcessService } from '../../src/harness/in-process.ts';
+import { describeError, validateModule, type Metric } from './support.ts';
+
+const CTX = { client: 'client-7', now: Date.parse('2025-09-17T13:45:23.123Z') };
+const good = { name: 'cpu_usage', value: 75.5, timestamp: '2025-09-17T13:45:23.123Z', tags: { host: 'a' } };
+
+/** Call the learner's validator and return the ValidationError it throws (fails if it does not). */
+async function refusal(raw: unknown, label: string, field: string): Promise<{ field: unknown; reason: unknown }> {
+  const { validatePayload } = await validateModule();
+  let accepted: Metric[];
+  try {
+    accepted = validatePayload(raw, CTX);
+  } catch (err) {
+    if (isTodoError(err)) throw err;
+    const e = err as { name?: unknown; field?: unknown; reason?: unknown };
+    expect(e.name, `Expected a ValidationError naming "${field}" for ${label}, got ${describeError(err)}`).toBe('ValidationError');
+    return { field: e.field, reason: e.reason };
+  }
+  throw new Error(`Expected validatePayload to refuse ${label} with a ValidationError naming "${field}", but it accepted it and returned ${JSON.stringify(accepted).slice(0, 200)}`);
+}
+
+describe('validatePayload accepts well-formed payloads', () => {
+  it('builds one Metric per entry with the ISO timestamp as epoch ms, the tags and the client', async () => {
+    const { validatePayload } = await validateModule();
+    const got = validatePayload({ metrics: [good, { name: 'mem.used_bytes', value: -3, timestamp: 1758116723000 }] }, CTX);
+    expect(got, 'Expected two metrics; an epoch-ms timestamp is kept as is, missing tags become {}').toEqual([
+      { name: 'cpu_usage', value: 75.5, timestamp: Date.parse('2025-09-17T13:45:23.123Z'), tags: { host: 'a' }, client: 'client-7' },
+      { name: 'mem.used_bytes', value: -3, timestamp: 1758116723000, tags: {}, client: 'client-7' },
+    ]);
+  });
+
+  it('gives a metric without a timestamp the time of the request (ctx.now)', async () => {
+    const { validatePayload } = await validateModule();
+    const [m] = validatePayload({ metrics: [{ name: 'up', value: 1 }] }, CTX);
+    expect(m?.timestamp, 'Expected a metric without "timestamp" to get ctx.now').toBe(CTX.now);
+  });
+
+  it('ignores unknown fields and accepts an offset timestamp', async () => {
+    const { validatePayload } = await validateModule();
+    const [m] = validatePayload({ metrics: [{ ...good, timestamp: '2025-09-17T15:45:23.123+02:00', unit: 'percent' }], extra: true }, CTX);
+    expect(m, 'Expected unknown fields to be ignored and +02:00 to be converted to UTC').toEqual({
+      name: 'cpu_usage',
+      value: 75.5,
+      timestamp: Date.parse('2025-09-17T13:45:23.123Z'),
+      tags: { host: 'a' },
+      client: 'client-7',
+    });
+  });
+});
+
+// [what is sent, the field the error must name]
+const BAD: Array<[string, unknown, string]> = [
+  ['an array instead of an object', [good], 'body'],
+  ['null', null, 'body'],
+  ['no "metrics" field', { data: [good] }, 'metrics'],
+  ['"metrics" that is not an array', { metrics: good }, 'metrics'],
+  ['an empty "metrics" array', { metrics: [] }, 'metrics'],
+  ['a metric that is a number', { metrics: [42] }, 'metrics[0]'],
+  ['a metric without a name', { metrics: [{ value: 1 }] }, 'metrics[0].name'],
+  ['an empty name', { metrics: [{ ...good, name: '' }] }, 'metrics[0].name'],
+  ['a numeric name', { metrics: [{ ...good, name: 5 }] }, 'metrics[0].name'],
+  ['a name with a space', { metrics: [{ ...good, name: 'cpu usage' }] }, 'metrics[0].name'],
+  ['a metric without a value', { metrics: [{ name: 'cpu_usage' }] }, 'metrics[0].value'],
+  ['a value sent as a string', { metrics: [{ ...good, value: '75.5' }] }, 'metrics[0].value'],
+  ['a NaN value', { metrics: [{ ...good, value: NaN }] }, 'metrics[0].value'],
+  ['an Infinity value', { metrics: [{ ...good, value: Infinity }] }, 'metrics[0].value'],
+  ['a null value', { metrics: [{ ...good, value: null }] }, 'metrics[0].value'],
+  ['a boolean value', { metrics: [{ ...good, value: true }] }, 'metrics[0].value'],
+  ['a timestamp that is not a date', { metrics: [{ ...good, timestamp: 'yesterday' }] }, 'metrics[0].timestamp'],
+  ['an impossible date', { metrics: [{ ...good, timestamp: '2025-13-45T99:00:00Z' }] }, 'metrics[0].timestamp'],
+  ['a negative epoch timestamp', { metrics: [{ ...good, timestamp: -1 }] }, 'metrics[0].timestamp'],
+  ['a fractional epoch timestamp', { metrics: [{ ...good, timestamp: 1.5 }] }, 'metrics[0].timestamp'],
+  ['a boolean timestamp', { metrics: [{ ...good, timestamp: false }] }, 'metrics[0].timestamp'],
+  ['tags that are a string', { metrics: [{ ...good, tags: 'host=a' }] }, 'metrics[0].tags'],
+  ['tags that are an array', { metrics: [{ ...good, tags: ['a'] }] }, 'metrics[0].tags'],
+  ['a numeric tag value', { metrics: [{ ...good, tags: { host: 'a', port: 8080 } }] }, 'metrics[0].tags.port'],
+  ['a bad third metric', { metrics: [good, good, { ...good, value: 'high' }] }, 'metrics[2].value'],
+];
+
+describe('validatePayload refuses bad payloads, naming the field', () => {
+  it.each(BAD)('refuses %s', async (label, raw, field) => {
+    const { field: named, reason } = await refusal(raw, label, field);
+    expect(named, `Expected the ValidationError for ${label} to name field "${field}", got ${JSON.stringify(named)}`).toBe(field);
+    expect(typeof reason === 'string' && reason.length > 0, `Expected a non-empty reason for ${label}, got ${JSON.stringify(reason)}`).toBe(true);
+  });
+});
+
+describe('POST /metrics answers 400 with a JSON body', () => {
+  let svc: InProcessService;
+  beforeAll(async () => {
+    svc = await startInProcess({ level: 0 });
+  });
+  afterAll(() => svc?.close());
+
+  it('names the field of a validation error', async () => {
+    const res = await postMetrics(svc.url, [good, { name: 'cpu_usage', value: '75.5' }]);
+    expect(res.status, `Expected 400 for a string value, got ${res.status}: ${res.text}`).toBe(400);
+    expect(res.json, 'Expected the body {"error":"validation_error","field":"metrics[1].value","reason":…}').toMatchObject({
+      error: 'validation_error',
+      field: 'metrics[1].value',
+      reason: expect.any(String),
+    });
+  });
+
+  it('gives the byte position of a parse error', async () => {
+    const res = await call(`${svc.url}/metrics`, { method: 'POST', body: '{"metrics":[{"name":"cpu_usage",}]}' });
+    expect(res.status, `Expected 400 for malformed JSON, got ${res.status}: ${res.text}`).toBe(400);
+    expect(res.json, 'Expected {"error":"parse_error","position":32,…} (the offset of the "}" after the comma)').toMatchObject({ error: 'parse_error', position: 32 });
+  });
+
+  it('refuses an empty body', async () => {
+    const res = await call(`${svc.url}/metrics`, { method: 'POST', body: '' });
+    expect(res.status, `Expected 400 for an empty body, got ${res.status}: ${res.text}`).toBe(400);
+  });
+});
