@@ -1,0 +1,51 @@
+import { COUNTER_NAMES, type CounterName, type CounterSnapshot, type ServiceStats } from './service-stats.ts';
+
+/**
+ * The service's counters in shared memory: one Int32 slot per counter in a SharedArrayBuffer,
+ * so the main thread and every ingest worker update the same numbers. Pass `counters.buffer`
+ * to a worker (workerData or postMessage share it, they do not copy it) and wrap it there with
+ * `new SharedCounters(buffer)`. Slot i holds COUNTER_NAMES[i] (see service-stats.ts for what each counts).
+ */
+
+const SLOT = new Map<string, number>(COUNTER_NAMES.map((name, i) => [name, i]));
+
+export class SharedCounters implements ServiceStats {
+  /** Bytes a buffer needs: one Int32 per counter. Values wrap past 2^31 - 1, like any Int32. */
+  static readonly BYTES = COUNTER_NAMES.length * Int32Array.BYTES_PER_ELEMENT;
+
+  readonly buffer: SharedArrayBuffer;
+  private readonly slots: Int32Array;
+
+  constructor(buffer: SharedArrayBuffer = new SharedArrayBuffer(SharedCounters.BYTES)) {
+    if (!(buffer instanceof SharedArrayBuffer)) throw new TypeError('SharedCounters needs a SharedArrayBuffer');
+    if (buffer.byteLength < SharedCounters.BYTES) {
+      throw new RangeError(`SharedCounters needs ${SharedCounters.BYTES} bytes, got a buffer of ${buffer.byteLength}`);
+    }
+    this.buffer = buffer;
+    this.slots = new Int32Array(buffer, 0, COUNTER_NAMES.length);
+  }
+
+  /** Add `delta` (an integer) to a counter; safe when several threads add to it at the same time. */
+  add(name: CounterName, delta = 1): void {
+    // Atomics.add is one indivisible read-modify-write: no other thread can slip in between the
+    // read and the write, so no increment is lost (`slots[i] += delta` is three steps).
+    Atomics.add(this.slots, slotOf(name), delta);
+  }
+
+  /** The counter's current value, as written by any thread. */
+  get(name: CounterName): number {
+    return Atomics.load(this.slots, slotOf(name));
+  }
+
+  snapshot(): CounterSnapshot {
+    return Object.fromEntries(COUNTER_NAMES.map((name) => [name, this.get(name)])) as CounterSnapshot;
+  }
+}
+
+/** Slot of a counter; an unknown name is a programming error, said clearly. */
+export function slotOf(name: string): number {
+  const slot = SLOT.get(name);
+  if (slot === undefined) throw new RangeError(`unknown counter "${name}" (known: ${COUNTER_NAMES.join(', ')})`);
+  return slot;
+}
+
