@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { runWatched } from '../../src/harness/watchdog.ts';
+import { loadLimiter, loadMutex, loadStriped } from './fixtures/target.ts';
+import { limiterLockName, lockReport } from './fixtures/lock-report.ts';
+import { runScript } from './fixtures/run-script.ts';
+import type { AllowLoopData, AllowLoopResult } from './fixtures/allow-loop.worker.ts';
+import type { ScriptStep } from './fixtures/limiter-script.worker.ts';
+
+const allowLoop = new URL('./fixtures/allow-loop.worker.ts', import.meta.url);
+
+describe('client isolation: every client has its own window, in every thread', () => {
+  it('isPrime and the stripe pool: prime sizes only, same id -> same stripe, ids spread over all stripes', async () => {
+    const { isPrime, StripedLocks } = await loadStriped();
+    const { LockTable } = await loadMutex();
+    for (const [n, want] of [[2, true], [3, true], [31, true], [10007, true], [1, false], [0, false], [-7, false], [9, false], [91, false], [10005, false], [2.5, false]] as const) {
+      expect(isPrime(n), `isPrime(${n}) should be ${want}`).toBe(want);
+    }
+    const table = LockTable.create(40, 2);
+    expect(() => new StripedLocks(table, 0, 30), 'a pool of 30 stripes (not prime) should be refused with an error').toThrow();
+    const pool = new StripedLocks(table, 1, 31);
+    const counts = new Array<number>(31).fill(0);
+    const N = 3100;
+    for (let i = 0; i < N; i++) {
+      const id = `client-${i}`;
+      const s = pool.stripeOf(id);
+      expect(Number.isInteger(s) && s >= 0 && s < 31, `stripeOf("${id}") = ${s}, expected an integer in 0..30`).toBe(true);
+      expect(pool.stripeOf(id), `stripeOf("${id}") must give the same stripe every time`).toBe(s);
+      counts[s]!++;
+    }
+    const mean = N / 31;
+    const max = Math.max(...counts);
+    const empty = counts.filter((c) => c === 0).length;
+    expect(empty, `${N} ids like "client-17" left ${empty} of 31 stripes unused: the hash does not spread similar ids`).toBe(0);
+    expect(max, `one stripe got ${max} of ${N} ids (fair share ${mean.toFixed(0)}): the hash piles similar ids onto few stripes`).toBeLessThan(2 * mean);
+  });
+
+  it('a client that is over its limit does not affect another client', async () => {
+    const { createLimiterState } = await loadLimiter();
+    const shared = createLimiterState({ limit: 2, windowMs: 1000, locking: 'striped', stripes: 7, slotsPerStripe: 64, maxOwners: 2 });
+    const clients = Array.from({ length: 120 }, (_, i) => `tenant-${i}`);
+    // Every client sends 3 at the same instant, interleaved with the others: 2 allowed, then 1 rejected.
+    const steps: ScriptStep[] = [0, 1, 2].flatMap(() => clients.map((client) => ({ at: 500, client })));
+    const got = await runScript(shared, steps);
+    steps.forEach((s, i) => {
+      const o = got[i]!;
+      const want = i < 2 * clients.length;
+      const seen = 'error' in o ? `threw ${o.error.name}: ${o.error.message}` : o.decision.allowed ? 'allowed' : 'rejected';
+      expect(
+        'decision' in o && o.decision.allowed === want,
+        `request ${Math.floor(i / clients.length) + 1} of "${s.client}" (limit 2, 120 clients at once): expected ${want ? 'allowed' : 'rejected'}, got ${seen}`,
+      ).toBe(true);
+    });
+  });
+
+  for (const locking of ['global', 'striped'] as const) {
+    it(`4 workers sharing 40 clients with a frozen clock: each client gets exactly its limit in total (${locking} lock)`, async () => {
+      const { createLimiterState } = await loadLimiter();
+      const limit = 50;
+      const shared = createLimiterState({ limit, windowMs: 60_000, locking, stripes: 7, slotsPerStripe: 32, maxOwners: 4 });
+      const clock = new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT);
+      new Float64Array(clock)[0] = 1000;
+      const clients = Array.from({ length: 40 }, (_, i) => `shared-${i}`);
+      const names = ['w1', 'w2', 'w3', 'w4'];
+      const run = await runWatched<AllowLoopResult, AllowLoopData>({
+        entry: allowLoop,
+        // Each worker walks the clients from a different start, so they meet on the same client.
+        threads: names.map((name, i) => ({
+          name,
+          data: { shared, clock, owner: i + 1, clients: [...clients.slice(i * 10), ...clients.slice(0, i * 10)], rounds: 2 * limit },
+        })),
+        stallMs: 2000,
+        describe: lockReport(shared.locks, names, limiterLockName),
+      });
+      for (const c of clients) {
+        const total = run.results.reduce((a, r) => a + (r.allowed[c] ?? 0), 0);
+        const perWorker = run.results.map((r, i) => `${names[i]}: ${r.allowed[c]}`).join(', ');
+        expect(
+          total,
+          `client "${c}" was allowed ${total} times across 4 workers (${perWorker}), limit ${limit} per window: ` +
+            (total > limit ? 'two threads updated its window at once — is every access to the table under the right lock?' : 'requests were lost'),
+        ).toBe(limit);
+      }
+    });
+  }
+});

@@ -1,0 +1,114 @@
+import { LockTable, type Mutex } from '../sync/mutex.ts';
+import { StripedLocks } from '../sync/striped-locks.ts';
+import { ClientTable, type WindowLog } from './client-table.ts';
+import type { Clock } from '../lib/clock.ts';
+
+/**
+ * A sliding-window rate limiter: at most `limit` accepted requests per client in any `windowMs`
+ * milliseconds. Its state lives in shared memory, so every worker thread that attaches to the same
+ * `LimiterShared` enforces the same limits.
+ */
+
+export type Locking = 'global' | 'striped';
+
+export interface LimiterOptions {
+  /** Requests accepted per client per window. */
+  limit: number;
+  windowMs: number;
+  /** One lock for every client (exercise 4.1), or a striped pool (exercise 4.3). */
+  locking: Locking;
+  /** Size of the striped pool; must be prime. Also the number of table regions. */
+  stripes?: number;
+  slotsPerStripe?: number;
+  /** Highest owner id (thread) that will use the limiter. */
+  maxOwners?: number;
+}
+
+/** Everything a worker needs to attach to the limiter (structured-cloneable). */
+export interface LimiterShared {
+  limit: number;
+  windowMs: number;
+  locking: Locking;
+  stripes: number;
+  slotsPerStripe: number;
+  locks: SharedArrayBuffer;
+  clients: SharedArrayBuffer;
+}
+
+/** Accepted, or rejected with the wait until the oldest counted request leaves the window. */
+export type Decision = { allowed: true } | { allowed: false; retryAfterMs: number };
+
+/** Lock 0 of the table is the global lock; locks 1..stripes are the stripes. */
+export const GLOBAL_LOCK = 0;
+
+export function createLimiterState(opts: LimiterOptions): LimiterShared {
+  const stripes = opts.stripes ?? 31;
+  const slotsPerStripe = opts.slotsPerStripe ?? 64;
+  if (!Number.isInteger(opts.limit) || opts.limit < 1) throw new RangeError(`limit must be a positive integer, got ${opts.limit}`);
+  if (!(opts.windowMs > 0)) throw new RangeError(`windowMs must be positive, got ${opts.windowMs}`);
+  if (opts.locking !== 'global' && opts.locking !== 'striped') throw new RangeError(`locking must be "global" or "striped"`);
+  const locks = LockTable.create(1 + stripes, opts.maxOwners ?? 32);
+  const clients = ClientTable.create({ regions: stripes, slotsPerRegion: slotsPerStripe, logCapacity: opts.limit });
+  return { limit: opts.limit, windowMs: opts.windowMs, locking: opts.locking, stripes, slotsPerStripe, locks: locks.sab, clients: clients.sab };
+}
+
+/**
+ * The sliding-window rule for one client whose accepted times are in `log` (oldest first, at most
+ * `limit` of them). A time t counts while now - t < windowMs. Records `now` when accepting.
+ */
+export function decide(log: WindowLog, now: number, limit: number, windowMs: number): Decision {
+  if (log.size < limit) {
+    log.push(now);
+    return { allowed: true };
+  }
+  const oldest = log.oldest();
+  if (now - oldest >= windowMs) {
+    log.push(now); // the full log drops `oldest`, which has left the window
+    return { allowed: true };
+  }
+  return { allowed: false, retryAfterMs: oldest + windowMs - now };
+}
+
+export class SlidingWindowLimiter {
+  readonly locks: LockTable;
+  readonly stripes: StripedLocks;
+  readonly table: ClientTable;
+
+  /** Attach to shared limiter state as thread `owner` (1..maxOwners), reading time from `clock`. */
+  constructor(
+    readonly shared: LimiterShared,
+    readonly owner: number,
+    readonly clock: Clock,
+  ) {
+    this.locks = new LockTable(shared.locks);
+    this.locks.checkOwner(owner);
+    this.stripes = new StripedLocks(this.locks, GLOBAL_LOCK + 1, shared.stripes);
+    this.table = new ClientTable(shared.clients, {
+      regions: shared.stripes,
+      slotsPerRegion: shared.slotsPerStripe,
+      logCapacity: shared.limit,
+    });
+  }
+
+  /** The mutex guarding table region `stripe`: the global lock, or that stripe's own lock. */
+  lockFor(stripe: number): Mutex {
+    return this.shared.locking === 'global' ? this.locks.mutex(GLOBAL_LOCK) : this.stripes.mutexAt(stripe);
+  }
+
+  /** Decide one request of `clientId` now, and count it for the next flush. */
+  allow(clientId: string): Decision {
+    const stripe = this.stripes.stripeOf(clientId);
+    const mutex = this.lockFor(stripe);
+    mutex.lock(this.owner);
+    try {
+      const slot = this.table.slotFor(stripe, clientId);
+      const now = this.clock.now();
+      const decision = decide(this.table.log(slot), now, this.shared.limit, this.shared.windowMs);
+      if (decision.allowed) this.table.countAllowed(slot);
+      else this.table.countRejected(slot);
+      return decision;
+    } finally {
+      mutex.unlock(this.owner);
+    }
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * A mutex that lives in shared memory, so every worker thread that holds the same
+ * SharedArrayBuffer sees the same lock — the Node equivalent of a futex-based std::mutex.
+ *
+ * Layout of a lock table (Int32 words):
+ *   [0] lockCount   [1] maxOwners
+ *   [2 .. 2+lockCount)                  lock words: 0 = free, otherwise the owner id (1..maxOwners)
+ *   [2+lockCount .. 2+lockCount+maxOwners+1)  waitingOn[owner]: lock index + 1 while that owner
+ *                                        is blocked in lock(), 0 otherwise
+ * The owner id in the lock word and the waitingOn slots are what let a watchdog print who holds
+ * what and who waits for whom when threads stop making progress.
+ */
+
+/** A lock word's value when nobody holds it. */
+export const FREE = 0;
+const HEADER = 2;
+
+export class LockTable {
+  readonly lockCount: number;
+  readonly maxOwners: number;
+  /** words[i]: FREE, or the id of the owner holding lock i. */
+  readonly words: Int32Array;
+  /** waitingOn[owner]: index + 1 of the lock that owner is blocked on, 0 when it is not waiting. */
+  readonly waitingOn: Int32Array;
+
+  /** A fresh table of `lockCount` free locks usable by owners 1..maxOwners. */
+  static create(lockCount: number, maxOwners: number): LockTable {
+    if (!Number.isInteger(lockCount) || lockCount < 1) throw new RangeError('lockCount must be a positive integer');
+    if (!Number.isInteger(maxOwners) || maxOwners < 1) throw new RangeError('maxOwners must be a positive integer');
+    const sab = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * (HEADER + lockCount + maxOwners + 1));
+    const header = new Int32Array(sab, 0, HEADER);
+    header[0] = lockCount;
+    header[1] = maxOwners;
+    return new LockTable(sab);
+  }
+
+  /** Attach to a table created elsewhere (e.g. in another worker) from its buffer. */
+  constructor(readonly sab: SharedArrayBuffer) {
+    const header = new Int32Array(sab, 0, HEADER);
+    this.lockCount = header[0]!;
+    this.maxOwners = header[1]!;
+    this.words = new Int32Array(sab, HEADER * 4, this.lockCount);
+    this.waitingOn = new Int32Array(sab, (HEADER + this.lockCount) * 4, this.maxOwners + 1);
+  }
+
+  mutex(index: number): Mutex {
+    if (!Number.isInteger(index) || index < 0 || index >= this.lockCount) {
+      throw new RangeError(`lock index ${index} is outside 0..${this.lockCount - 1}`);
+    }
+    return new Mutex(this, index);
+  }
+
+  /** Throws unless `owner` is a valid owner id: ids start at 1 because 0 means "free". */
+  checkOwner(owner: number): void {
+    if (!Number.isInteger(owner) || owner < 1 || owner > this.maxOwners) {
+      throw new RangeError(`owner id ${owner} is outside 1..${this.maxOwners} (0 means "free")`);
+    }
+  }
+
+  /** Record that `owner` is about to block on lock `index` (read by the watchdog). */
+  markWaiting(owner: number, index: number): void {
+    Atomics.store(this.waitingOn, owner, index + 1);
+  }
+
+  clearWaiting(owner: number): void {
+    Atomics.store(this.waitingOn, owner, 0);
+  }
+
+  /** Indices of the locks `owner` holds right now. */
+  heldBy(owner: number): number[] {
+    const held: number[] = [];
+    for (let i = 0; i < this.lockCount; i++) if (Atomics.load(this.words, i) === owner) held.push(i);
+    return held;
+  }
+}
+
+/** Spins before sleeping: a short critical section is usually over before a futex round trip. */
+const SPINS = 64;
+
+export class Mutex {
+  constructor(
+    readonly table: LockTable,
+    readonly index: number,
+  ) {}
+
+  /** Take the lock if it is free, without waiting. */
+  tryLock(owner: number): boolean {
+    this.table.checkOwner(owner);
+    return Atomics.compareExchange(this.table.words, this.index, FREE, owner) === FREE;
+  }
+
+  /** Take the lock, sleeping in Atomics.wait while another owner holds it. Not reentrant. */
+  lock(owner: number): void {
+    const { words } = this.table;
+    if (this.tryLock(owner)) return;
+    for (let i = 0; i < SPINS; i++) {
+      if (Atomics.load(words, this.index) === FREE && this.tryLock(owner)) return;
+    }
+    this.table.markWaiting(owner, this.index);
+    for (;;) {
+      const seen = Atomics.compareExchange(words, this.index, FREE, owner);
+      if (seen === FREE) break;
+      if (seen === owner) {
+        this.table.clearWaiting(owner);
+        throw new Error(`owner ${owner} already holds lock ${this.index}: the mutex is not reentrant`);
+      }
+      // Sleeps only while the word still holds `seen`; an unlock in between makes wait return at once.
+      Atomics.wait(words, this.index, seen);
+    }
+    this.table.clearWaiting(owner);
+  }
+
+  /** Release the lock; only its owner may. Wakes one waiter. */
+  unlock(owner: number): void {
+    this.table.checkOwner(owner);
+    const seen = Atomics.compareExchange(this.table.words, this.index, owner, FREE);
+    if (seen !== owner) {
+      throw new Error(`owner ${owner} cannot unlock lock ${this.index}: it is ${seen === FREE ? 'free' : `held by owner ${seen}`}`);
+    }
+    Atomics.notify(this.table.words, this.index, 1);
+  }
+
+  /** Run `fn` holding the lock; the lock is released even when `fn` throws. */
+  withLock<T>(owner: number, fn: () => T): T {
+    this.lock(owner);
+    try {
+      return fn();
+    } finally {
+      this.unlock(owner);
+    }
+  }
+
+  /** The owner id holding the lock now, or FREE. */
+  owner(): number {
+    return Atomics.load(this.table.words, this.index);
+  }
+}
