@@ -1,0 +1,38 @@
+import { expect, test } from 'vitest';
+import { SCENARIO_TEST, expectRuns } from './assertions.ts';
+import { runScenario, type Outcome } from './driver-client.ts';
+
+interface Report {
+  allStarted: boolean;
+  closedWhileBusy: boolean;
+  finished: boolean;
+  closeError?: string;
+  atClose: Outcome[];
+  late: Outcome[];
+  workersAfter: number;
+  runs: number[];
+}
+
+test('close() lets every queued and running task finish, refuses new ones, then ends the workers', SCENARIO_TEST, async () => {
+  const size = 2;
+  const queued = 10;
+  const { report: r, exitedAlone } = await runScenario<Report>({ scenario: 'graceful-drain', params: { size, queued } });
+  expect(r.allStarted, `Expected both workers to start a held task`).toBe(true);
+  expect(r.closeError, `Expected close() to resolve, it rejected`).toBeUndefined();
+  expect(r.closedWhileBusy, 'Expected close() to wait while tasks still run, but it resolved at once').toBe(false);
+  expect(r.finished, 'Expected close() to resolve once the running and queued tasks finished').toBe(true);
+  const notDone = r.atClose.filter((o) => o.state !== 'fulfilled');
+  if (notDone.length) {
+    const dropped = notDone.filter((o) => o.seq >= size);
+    throw new Error(
+      `close() dropped ${dropped.length} queued task(s) and ${notDone.length - dropped.length} running one(s): ` +
+        `when close() resolved, tasks ${notDone.map((o) => `${o.seq} (${o.state}${o.errorName ? ` ${o.errorName}` : ''})`).join(', ')} had not completed. ` +
+        'close() must drain the queue, not discard it',
+    );
+  }
+  expectRuns(r.runs, r.atClose.map((o) => o.seq), 1, 'each task accepted before close() runs once');
+  expect(r.late[0]?.errorName, 'Expected submit() after close() to reject with PoolClosedError').toBe('PoolClosedError');
+  expectRuns(r.runs, r.late.map((o) => o.seq), 0, 'a task refused after close() must not run');
+  expect(r.workersAfter, `Expected 0 live workers after close(), stats() says ${r.workersAfter}`).toBe(0);
+  expect(exitedAlone, 'worker leak: after close() resolved, the thread that owned the pool could not exit — some worker is still running').toBe(true);
+});
