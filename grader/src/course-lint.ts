@@ -3,7 +3,7 @@ import path from 'node:path';
 import { PHASES } from './registry/index.ts';
 import type { PhaseSpec } from './registry/types.ts';
 import { REPO_ROOT } from './harness/target.ts';
-import { mutantDir, solutionDir } from './tree/materialize.ts';
+import { mutantPatch, solutionDir } from './tree/materialize.ts';
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens. */
 export function headingAnchors(markdown: string): Set<string> {
@@ -53,7 +53,7 @@ export function lintPhase(phase: PhaseSpec, root = REPO_ROOT): string[] {
     else if (/\btodo\(\d+,/.test(readFileSync(solution, 'utf8'))) problems.push(`${where}: the reference ${solutionDir(phase.id)}/${ex} still calls todo()`);
   }
   for (const m of phase.mutants) {
-    if (!existsSync(file(mutantDir(phase.id, m.name)))) problems.push(`${where}: mutant folder ${mutantDir(phase.id, m.name)} is missing`);
+    if (!existsSync(file(mutantPatch(phase.id, m.name)))) problems.push(`${where}: mutant ${mutantPatch(phase.id, m.name)} is missing`);
     for (const id of m.failsChecks) if (!ids.has(id)) problems.push(`${where}: mutant "${m.name}" names unknown check "${id}"`);
     if (!m.messageIncludes.trim()) problems.push(`${where}: mutant "${m.name}" needs messageIncludes, the words the failure must show`);
   }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { branchName, type PhaseSpec } from '../registry/types.ts';
 import { PHASES } from '../registry/index.ts';
-import { mutantDir, type LabMarker } from '../tree/materialize.ts';
+import { mutantsDir, type LabMarker } from '../tree/materialize.ts';
 
 export interface BranchResult {
   branch: string;
@@ -57,7 +57,7 @@ export async function buildBranchTree(repo: string, base: string, phase: PhaseSp
     }
     await git.raw(['rm', '--cached', '-r', '--quiet', '--ignore-unmatch', 'solutions']);
     for (const later of PHASES.filter((p) => p.id >= phase.id)) {
-      await git.raw(['rm', '--cached', '-r', '--quiet', '--ignore-unmatch', mutantDir(later.id, '').replace(/\/$/, '')]);
+      await git.raw(['rm', '--cached', '-r', '--quiet', '--ignore-unmatch', mutantsDir(later.id)]);
     }
     const marker: LabMarker = { phase: phase.id, slug: phase.slug };
     const markerFile = path.join(scratch, 'lab.json');

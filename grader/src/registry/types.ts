@@ -44,7 +44,7 @@ export interface PerfCheck {
 
 /** A realistic wrong implementation the grader must catch: proof that the checks are honest. */
 export interface Mutant {
-  /** Folder name under grader/mutants/phase-N/. */
+  /** The patch is `grader/mutants/phase-N/<name>.patch`. */
   name: string;
   /** The bug, in one sentence. */
   bug: string;
@@ -77,7 +77,7 @@ export interface PhaseSpec {
   checks: CorrectnessCheck[];
   /** Performance checks, run only when every correctness check passes. */
   perf: PerfCheck[];
-  /** Wrong implementations under `grader/mutants/phase-<id>/<name>/` (paths as in starter/). */
+  /** Wrong implementations: unified diffs `grader/mutants/phase-<id>/<name>.patch` against the solved starter/. */
   mutants: Mutant[];
 }
 

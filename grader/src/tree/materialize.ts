@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,7 +17,9 @@ export interface LabMarker {
 }
 
 export const solutionDir = (phaseId: number): string => `solutions/phase-${phaseId}`;
-export const mutantDir = (phaseId: number, name: string): string => `grader/mutants/phase-${phaseId}/${name}`;
+/** Mutants of a phase live here, one unified diff per mutant against the solved tree's starter/. */
+export const mutantsDir = (phaseId: number): string => `grader/mutants/phase-${phaseId}`;
+export const mutantPatch = (phaseId: number, name: string): string => `${mutantsDir(phaseId)}/${name}.patch`;
 
 /** Phases whose reference solutions are overlaid for `variant` of `phase`. */
 export function solvedPhases(phase: PhaseSpec, variant: Variant): PhaseSpec[] {
@@ -44,11 +47,7 @@ export function materialize(
     const dir = path.join(root, solutionDir(p.id));
     if (existsSync(dir)) cpSync(dir, path.join(out, 'starter'), { recursive: true });
   }
-  if (variant.kind === 'mutant') {
-    const dir = path.join(root, mutantDir(phase.id, variant.name));
-    if (!existsSync(dir)) throw new Error(`mutant folder ${mutantDir(phase.id, variant.name)} does not exist`);
-    cpSync(dir, path.join(out, 'starter'), { recursive: true });
-  }
+  if (variant.kind === 'mutant') applyMutant(out, phase.id, variant.name, root);
   cpSync(path.join(root, 'package.json'), path.join(out, 'package.json'));
   cpSync(path.join(root, 'tsconfig.json'), path.join(out, 'tsconfig.json'));
   if (opts.marker !== false) {
@@ -57,6 +56,21 @@ export function materialize(
   }
   linkNodeModules(out, root);
   return out;
+}
+
+/**
+ * A mutant is a small unified diff (the bug, readable as a diff) applied to the solved tree's starter/.
+ * A patch that no longer applies means the solution moved on: regenerate the mutant.
+ */
+export function applyMutant(tree: string, phaseId: number, name: string, root = REPO_ROOT): void {
+  const patch = path.join(root, mutantPatch(phaseId, name));
+  if (!existsSync(patch)) throw new Error(`mutant ${mutantPatch(phaseId, name)} does not exist`);
+  try {
+    execFileSync('git', ['apply', '--whitespace=nowarn', patch], { cwd: path.join(tree, 'starter'), stdio: 'pipe' });
+  } catch (err) {
+    const why = (err as { stderr?: Buffer }).stderr?.toString().trim() ?? String(err);
+    throw new Error(`mutant ${mutantPatch(phaseId, name)} no longer applies to the reference solution — regenerate it (docs/ADDING_A_PHASE.md):\n${why}`);
+  }
 }
 
 /** A worktree or temp tree has no node_modules of its own: borrow the grader's. */
