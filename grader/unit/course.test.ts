@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { PHASES, branchName } from '../src/registry/index.ts';
@@ -6,8 +6,11 @@ import { lintCourse, headingAnchors } from '../src/course-lint.ts';
 import { renderLearningPath } from '../src/docs/learning-path.ts';
 import { REPO_ROOT } from '../src/harness/target.ts';
 
-// The course checks itself: registry, lessons, stubs, solutions and mutants agree.
-describe('the course', () => {
+// The course checks itself: registry, lessons, stubs, solutions and mutants agree. On a learning
+// branch the solutions are not there (and earlier phases are solved in starter/): nothing to check.
+const onLearningBranch = existsSync(path.join(REPO_ROOT, 'lab.json'));
+
+describe.skipIf(onLearningBranch)('the course', () => {
   test('registry, lessons, stubs, solutions and mutants agree', () => {
     expect(lintCourse()).toEqual([]);
   });

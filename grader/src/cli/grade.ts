@@ -1,6 +1,7 @@
 import { existsSync, appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { simpleGit } from 'simple-git';
 import { REPO_ROOT } from '../harness/target.ts';
 import { GraderError } from '../errors.ts';
 import { addWorktree, type Worktree } from '../git/worktree.ts';
@@ -58,6 +59,9 @@ async function main(): Promise<number> {
   try {
     let target = values.target ? path.resolve(values.target) : REPO_ROOT;
     if (values.branch) {
+      if (values.branch === (await currentBranch(REPO_ROOT)) && !(await simpleGit(REPO_ROOT).status()).isClean()) {
+        console.error(`note: --branch grades the last commit of ${values.branch}; your uncommitted changes are not included (grade them without --branch).`);
+      }
       worktree = await addWorktree(REPO_ROOT, values.branch);
       target = worktree.dir;
     }

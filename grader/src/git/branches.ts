@@ -19,6 +19,17 @@ interface TreeEntry {
   path: string;
 }
 
+/**
+ * The environment for plumbing in a private index. simple-git refuses to pass variables that could
+ * run other programs (EDITOR, PAGER, GIT_SSH_COMMAND, …); plumbing needs none of them, so drop them.
+ */
+const UNSAFE_ENV = /^(editor|visual|pager|prefix|ssh_askpass|git_(editor|sequence_editor|pager|askpass|ssh|ssh_command|proxy_command|external_diff|template_dir|exec_path|config.*))$/i;
+function plumbingEnv(indexFile: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { GIT_INDEX_FILE: indexFile };
+  for (const [k, v] of Object.entries(process.env)) if (!UNSAFE_ENV.test(k) && k !== 'GIT_INDEX_FILE') env[k] = v;
+  return env;
+}
+
 async function lsTree(git: SimpleGit, rev: string, dir: string): Promise<TreeEntry[]> {
   const out = await git.raw(['ls-tree', '-r', rev, '--', dir]);
   return out
@@ -46,7 +57,7 @@ async function resolveRef(git: SimpleGit, ref: string): Promise<string | undefin
  */
 export async function buildBranchTree(repo: string, base: string, phase: PhaseSpec): Promise<string> {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'ms-branch-'));
-  const git = simpleGit(repo).env({ ...process.env, GIT_INDEX_FILE: path.join(scratch, 'index') });
+  const git = simpleGit(repo).env(plumbingEnv(path.join(scratch, 'index')));
   try {
     await git.raw(['read-tree', `${base}^{tree}`]);
     for (const solved of PHASES.filter((p) => p.id < phase.id)) {

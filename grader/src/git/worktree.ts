@@ -18,9 +18,9 @@ export interface Worktree {
  */
 export async function addWorktree(repo: string, branch: string): Promise<Worktree> {
   const git = simpleGit(repo);
-  try {
-    await git.revparse(['--verify', '--quiet', `${branch}^{commit}`]);
-  } catch {
+  // `rev-parse --verify --quiet` prints nothing (and may not fail through simple-git) for a missing ref.
+  const sha = (await git.raw(['rev-parse', '--verify', '--quiet', `${branch}^{commit}`]).catch(() => '')).trim();
+  if (!sha) {
     const local = (await git.branchLocal()).all.filter((b) => b.startsWith('learning/'));
     throw GraderError.branchNotFound(branch, local);
   }
