@@ -19,6 +19,11 @@ export interface Config {
   alertIntervalMs: number;
   /** Test knob: every fsync takes this much longer (a slow disk on demand). 0 = the real disk. */
   diskLatencyMs: number;
+  /**
+   * Measurement knob: where POST bodies are parsed, instead of the level's choice. Lets a probe change
+   * one mechanism and hold the others still (phase 2 compares writers with parsing kept inline).
+   */
+  processor?: ProcessorKind;
   /** Phase 2: most metrics the AsyncWriter holds before POSTs get 503. */
   queueMax: number;
   /** Phase 2: longest a metric waits in the AsyncWriter's queue before it is written. */
@@ -31,6 +36,10 @@ export interface Config {
   keepAliveTimeoutMs?: number;
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /** Final level: points older than this are dropped from memory (the data file keeps them). 0 = keep all. */
+  retentionMs: number;
+  /** Final level: time between two frames of the dashboard's GET /events stream. */
+  liveIntervalMs: number;
 }
 
 /**
@@ -46,6 +55,9 @@ export const PRODUCTION_DEFAULTS = {
   requestTimeoutMs: 120_000,
 } as const satisfies Partial<Config>;
 
+export const PROCESSOR_KINDS = ['inline', 'worker', 'pool'] as const;
+export type ProcessorKind = (typeof PROCESSOR_KINDS)[number];
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
@@ -60,8 +72,11 @@ const OPTIONS = {
   'max-body-bytes': { type: 'string' },
   'alert-interval-ms': { type: 'string' },
   'disk-latency-ms': { type: 'string' },
+  processor: { type: 'string' },
   'queue-max': { type: 'string' },
   'flush-interval-ms': { type: 'string' },
+  retention: { type: 'string' },
+  'live-interval-ms': { type: 'string' },
 } as const;
 
 /**
@@ -90,8 +105,11 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = {})
   const maxBody = pick('max-body-bytes');
   const interval = pick('alert-interval-ms');
   const diskLatency = pick('disk-latency-ms');
+  const processor = pick('processor');
   const queueMax = pick('queue-max');
   const flushInterval = pick('flush-interval-ms');
+  const retention = pick('retention', 'METRICSTREAM_RETENTION');
+  const liveInterval = pick('live-interval-ms');
   return {
     port: port ? integer(port, 0, 65_535) : (file.port ?? 8080),
     host: host ? nonEmpty(host) : (file.host ?? '127.0.0.1'),
@@ -101,6 +119,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = {})
     maxBodyBytes: maxBody ? integer(maxBody, 1, 2 ** 31 - 1) : (file.maxBodyBytes ?? 1024 * 1024),
     alertIntervalMs: interval ? integer(interval, 1, 86_400_000) : (file.alertIntervalMs ?? 1000),
     diskLatencyMs: diskLatency ? integer(diskLatency, 0, 60_000) : 0,
+    ...(processor ? { processor: oneOf(processor, PROCESSOR_KINDS) } : {}),
     queueMax: queueMax ? integer(queueMax, 1, 10_000_000) : 100_000,
     flushIntervalMs: flushInterval ? integer(flushInterval, 0, 3_600_000) : 100,
     rateLimit: file.rateLimit ?? PRODUCTION_DEFAULTS.rateLimit,
@@ -108,6 +127,8 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = {})
     keepAliveTimeoutMs: file.keepAliveTimeoutMs ?? PRODUCTION_DEFAULTS.keepAliveTimeoutMs,
     headersTimeoutMs: file.headersTimeoutMs ?? PRODUCTION_DEFAULTS.headersTimeoutMs,
     requestTimeoutMs: file.requestTimeoutMs ?? PRODUCTION_DEFAULTS.requestTimeoutMs,
+    retentionMs: retention ? duration(retention) : 0,
+    liveIntervalMs: liveInterval ? integer(liveInterval, 50, 60_000) : 1000,
   };
 }
 
@@ -126,6 +147,15 @@ function integer({ raw, source }: { raw: string; source: string }, min: number, 
   return n;
 }
 
+/** `0` (keep everything), or a duration like `36h`, `7d`, `90m`. */
+function duration({ raw, source }: { raw: string; source: string }): number {
+  const m = /^(\d+)(ms|s|m|h|d)?$/.exec(raw.trim());
+  const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+  const ms = m ? Number(m[1]) * unit[m[2] ?? 'ms']! : NaN;
+  if (!Number.isSafeInteger(ms)) throw new ConfigError(`${source} must be 0 or a duration like 36h or 7d, got "${raw}"`);
+  return ms;
+}
+
 function nonEmpty({ raw, source }: { raw: string; source: string }): string {
   if (raw.trim() === '') throw new ConfigError(`${source} must not be empty`);
   return raw;
@@ -141,4 +171,9 @@ export function defaultLevel(labFile = path.resolve(path.dirname(fileURLToPath(i
     // fall through: a broken marker is reported below
   }
   throw new ConfigError(`${labFile} must be JSON like {"phase": 3} with a phase from 0 to ${FINAL_LEVEL}`);
+}
+
+function oneOf<T extends string>({ raw, source }: { raw: string; source: string }, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(raw)) return raw as T;
+  throw new ConfigError(`${source} must be one of ${allowed.join(', ')}; got "${raw}"`);
 }

@@ -4,7 +4,9 @@ import { runLoad, type LoadResult } from '../../src/harness/load.ts';
 /**
  * The phase-2 measurement, shared by both probes: the same tree at level 1 (SyncWriter: append +
  * fsync in the request path) and level 2 (the learner's AsyncWriter), both with the same injected
- * disk latency, loaded one after the other with the same 1-metric POSTs.
+ * disk latency, loaded one after the other with the same 1-metric POSTs. Parsing is pinned inline
+ * (`--processor inline`) on both sides so the only difference is the writer: with phase 1's
+ * Worker per request, start-up cost would swamp the disk in both runs.
  */
 export const DISK_LATENCY_MS = 20;
 const CONNECTIONS = 10;
@@ -18,7 +20,7 @@ export interface SideBySide {
 }
 
 async function measure(ctx: PerfContext, level: number): Promise<LoadResult> {
-  const svc = await ctx.startService({ level, args: ['--disk-latency-ms', String(DISK_LATENCY_MS)] });
+  const svc = await ctx.startService({ level, args: ['--processor', 'inline', '--disk-latency-ms', String(DISK_LATENCY_MS)] });
   ctx.log(`level ${level} on ${svc.url}: ${CONNECTIONS} connections x ${DURATION_SEC} s of POST /metrics`);
   const result = await runLoad({ url: `${svc.url}/metrics`, method: 'POST', body: BODY, connections: CONNECTIONS, durationSec: DURATION_SEC });
   await svc.stop();

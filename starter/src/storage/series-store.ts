@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Metric } from '../ingest/metric.ts';
 import { decodeLine } from './line-format.ts';
+import { SeriesColumns } from './series-columns.ts';
 
 export interface Point {
   /** Epoch ms. */
@@ -21,41 +22,64 @@ export function seriesKey(name: string, tags: Record<string, string>): string {
   return JSON.stringify([name, ...keys.map((k) => [k, tags[k]])]);
 }
 
+/** A stored series: identity plus its points as columns (see series-columns.ts). */
+export interface IndexedSeries {
+  name: string;
+  tags: Record<string, string>;
+  columns: SeriesColumns;
+}
+
 /**
- * In-memory index of every stored point by series, for queries and alerts. Fed by the storage
- * consumer after the writer took a batch, and rebuilt from the data file at start.
+ * In-memory index of every stored point by series (name -> series -> time-sorted columns), for
+ * queries and alerts. Fed by the storage consumer after the writer took a batch, and rebuilt from
+ * the data file at start. `prune` applies the retention.
  */
 export class SeriesStore {
-  private readonly series = new Map<string, Series>();
-  private readonly byName = new Map<string, Series[]>();
+  private readonly series = new Map<string, IndexedSeries>();
+  private readonly byName = new Map<string, IndexedSeries[]>();
   private pointCount = 0;
 
   add(metrics: readonly Metric[]): void {
+    // Batches often repeat one series back to back: skip re-deriving its key for the same tags object.
+    let lastTags: Record<string, string> | undefined;
+    let lastName = '';
+    let s: IndexedSeries | undefined;
     for (const m of metrics) {
-      const key = seriesKey(m.name, m.tags);
-      let s = this.series.get(key);
-      if (!s) {
-        s = { name: m.name, tags: { ...m.tags }, points: [] };
-        this.series.set(key, s);
-        const list = this.byName.get(m.name) ?? [];
-        list.push(s);
-        this.byName.set(m.name, list);
+      if (!s || m.tags !== lastTags || m.name !== lastName) {
+        s = this.seriesFor(m.name, m.tags);
+        lastTags = m.tags;
+        lastName = m.name;
       }
-      insertSorted(s.points, { t: m.timestamp, value: m.value });
+      s.columns.insert(m.timestamp, m.value);
       this.pointCount++;
     }
   }
 
   /** Series called `name` whose tags include every `filter` pair, with their points in [start, end]. */
   select(name: string, filter: Record<string, string>, start: number, end: number): Series[] {
-    const out: Series[] = [];
-    for (const s of this.byName.get(name) ?? []) {
-      if (!Object.entries(filter).every(([k, v]) => s.tags[k] === v)) continue;
-      const from = lowerBound(s.points, start);
-      const to = lowerBound(s.points, end + 1);
-      out.push({ name: s.name, tags: s.tags, points: s.points.slice(from, to) });
-    }
-    return out;
+    const wanted = Object.entries(filter);
+    return this.find(name, (tags) => wanted.every(([k, v]) => tags[k] === v)).map((s) => {
+      const { from, to } = s.columns.range(start, end);
+      return { name: s.name, tags: s.tags, points: s.columns.points(from, to) };
+    });
+  }
+
+  /** Series called `name` whose tags pass `match`; read their columns without copying. */
+  find(name: string, match: (tags: Record<string, string>) => boolean = () => true): IndexedSeries[] {
+    return (this.byName.get(name) ?? []).filter((s) => match(s.tags));
+  }
+
+  /** Every metric name with its series' tags (for pickers). */
+  catalog(): Array<{ name: string; series: Array<Record<string, string>> }> {
+    return [...this.byName.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, list]) => ({ name, series: list.map((s) => s.tags) }));
+  }
+
+  /** Retention: drop every point older than `before` (epoch ms); returns how many were dropped. */
+  prune(before: number): number {
+    let dropped = 0;
+    for (const s of this.series.values()) dropped += s.columns.dropBefore(before);
+    this.pointCount -= dropped;
+    return dropped;
   }
 
   get size(): { series: number; points: number } {
@@ -83,21 +107,17 @@ export class SeriesStore {
     this.add(batch);
     return { loaded, skipped };
   }
-}
 
-function insertSorted(points: Point[], p: Point): void {
-  if (points.length === 0 || points[points.length - 1]!.t <= p.t) points.push(p);
-  else points.splice(lowerBound(points, p.t + 1), 0, p); // after equal timestamps: arrival order kept
-}
-
-/** First index whose time is >= t. */
-function lowerBound(points: readonly Point[], t: number): number {
-  let lo = 0;
-  let hi = points.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (points[mid]!.t < t) lo = mid + 1;
-    else hi = mid;
+  private seriesFor(name: string, tags: Record<string, string>): IndexedSeries {
+    const key = seriesKey(name, tags);
+    let s = this.series.get(key);
+    if (!s) {
+      s = { name, tags: { ...tags }, columns: new SeriesColumns() };
+      this.series.set(key, s);
+      const list = this.byName.get(name) ?? [];
+      list.push(s);
+      this.byName.set(name, list);
+    }
+    return s;
   }
-  return lo;
 }

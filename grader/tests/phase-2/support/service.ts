@@ -1,9 +1,12 @@
 import { startService, type RunningService } from '../../../src/harness/service.ts';
 import { seqMetric } from './writer-module.ts';
 
-/** The service at level 2 (the learner's AsyncWriter) with extra flags. */
+/**
+ * The service at level 2 (the learner's AsyncWriter) with extra flags. Parsing is pinned inline
+ * (`--processor inline`) so that timings measure the writer, not phase 1's per-request worker start-up.
+ */
 export function startLevel2(args: string[]): Promise<RunningService> {
-  return startService({ level: 2, args });
+  return startService({ level: 2, args: ['--processor', 'inline', ...args] });
 }
 
 export interface PostResult {
