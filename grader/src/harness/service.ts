@@ -35,27 +35,39 @@ const LISTENING = /listening on (http:\/\/[^\s]+)/;
  * The service prints `MetricStream listening on http://127.0.0.1:PORT` once it accepts connections.
  */
 export async function startService(opts: ServiceOptions): Promise<RunningService> {
+  return startListening({
+    nodeArgs: [...(opts.nodeArgs ?? []), '--import', 'tsx'],
+    script: path.join(TARGET, 'starter/src/main.ts'),
+    scriptArgs: ['--host', '127.0.0.1', '--level', String(opts.level), ...(opts.args ?? [])],
+    cwd: TARGET,
+    env: opts.env,
+    startTimeoutMs: opts.startTimeoutMs,
+  });
+}
+
+export interface ListeningProcessOptions {
+  nodeArgs: string[];
+  script: string;
+  /** Come after `--port 0 --data-file <fresh file>`, so they may override either. */
+  scriptArgs: string[];
+  cwd: string;
+  env?: Record<string, string>;
+  startTimeoutMs?: number;
+}
+
+/**
+ * Start any Node HTTP server that takes `--port` and `--data-file` and prints `listening on
+ * http://HOST:PORT` (the service, or a peer server a benchmark compares it with), with a fresh data
+ * file in its own temp folder; stop() removes the folder.
+ */
+export async function startListening(opts: ListeningProcessOptions): Promise<RunningService> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ms-svc-'));
   const dataFile = path.join(dir, 'metrics.jsonl');
-  const child = spawn(
-    process.execPath,
-    [
-      ...(opts.nodeArgs ?? []),
-      '--import',
-      'tsx',
-      path.join(TARGET, 'starter/src/main.ts'),
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--data-file',
-      dataFile,
-      '--level',
-      String(opts.level),
-      ...(opts.args ?? []),
-    ],
-    { cwd: TARGET, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawn(process.execPath, [...opts.nodeArgs, opts.script, '--port', '0', '--data-file', dataFile, ...opts.scriptArgs], {
+    cwd: opts.cwd,
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let log = '';
   const keep = (chunk: Buffer) => {
     log = (log + chunk.toString()).slice(-4000);

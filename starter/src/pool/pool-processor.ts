@@ -1,7 +1,8 @@
 import { fromWire } from '../ingest/errors.ts';
 import type { Metric } from '../ingest/metric.ts';
-import type { ParserName } from '../ingest/parsers.ts';
+import { parserByName, type ParserName } from '../ingest/parsers.ts';
 import type { IngestProcessor } from '../ingest/processor.ts';
+import { validatePayload } from '../ingest/validate.ts';
 import type { Clock } from '../lib/clock.ts';
 import { isTodoError } from '../lib/todo.ts';
 import type { IngestOutcome, IngestTask } from './ingest-task.ts';
@@ -14,6 +15,12 @@ export interface PoolProcessorOptions {
   size?: number;
   /** Requests that may wait for a worker; past it, ingest answers 503. Default: size * 16. */
   maxQueue?: number;
+  /**
+   * Bodies up to this many bytes are parsed on the calling thread: for a small body the round trip
+   * to a worker (copy, postMessage, wake-up, answer) costs more than the parse. 0 = every body goes
+   * to the pool (phase 6). The cut-over is measured, see docs/performance.md.
+   */
+  inlineMaxBytes?: number;
 }
 
 /**
@@ -30,6 +37,9 @@ export class PoolProcessor implements IngestProcessor {
   }
 
   async process(body: Buffer, client: string): Promise<Metric[]> {
+    if (body.length <= (this.opts.inlineMaxBytes ?? 0)) {
+      return validatePayload(parserByName(this.opts.parser)(body.toString('utf8')), { client, now: this.opts.clock.now() });
+    }
     const task: IngestTask = { body, parser: this.opts.parser, client, now: this.opts.clock.now() };
     const outcome = await this.pool.submit(task);
     if (!outcome.ok) throw fromWire(outcome.error);

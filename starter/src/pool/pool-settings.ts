@@ -3,9 +3,14 @@
  * METRICSTREAM_POOL_QUEUE (requests that may wait). Unset = the pool's defaults (options.ts).
  * A bad value stops the service at start-up, naming the variable.
  */
+/** The finished service's inline cut-over, in request-body bytes (measured: docs/performance.md). */
+export const FINAL_INLINE_MAX_BYTES = 8192;
+
 export interface PoolSettings {
   size?: number;
   maxQueue?: number;
+  /** METRICSTREAM_INLINE_MAX_BYTES: bodies up to this size skip the pool (see PoolProcessor). */
+  inlineMaxBytes?: number;
 }
 
 export function poolSettingsFromEnv(env: NodeJS.ProcessEnv): PoolSettings {
@@ -18,5 +23,10 @@ export function poolSettingsFromEnv(env: NodeJS.ProcessEnv): PoolSettings {
   };
   const size = read('METRICSTREAM_POOL_SIZE', 1);
   const maxQueue = read('METRICSTREAM_POOL_QUEUE', 0);
-  return { ...(size !== undefined ? { size } : {}), ...(maxQueue !== undefined ? { maxQueue } : {}) };
+  const inlineMaxBytes = read('METRICSTREAM_INLINE_MAX_BYTES', 0);
+  return {
+    ...(size !== undefined ? { size } : {}),
+    ...(maxQueue !== undefined ? { maxQueue } : {}),
+    ...(inlineMaxBytes !== undefined ? { inlineMaxBytes } : {}),
+  };
 }
