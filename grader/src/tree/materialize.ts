@@ -59,6 +59,16 @@ export function materialize(
 }
 
 /**
+ * The finished service: starter/ with the solution of every complete phase overlaid (main's starter/
+ * holds only stubs). What `npm start` runs on main and what the service tests exercise; no lab.json,
+ * so it runs at the final level.
+ */
+export function materializeReference(out?: string): string {
+  const last = PHASES.filter((p) => p.checks.length > 0).at(-1)!;
+  return materialize(last, { kind: 'solution' }, REPO_ROOT, { ...(out ? { out } : {}), marker: false });
+}
+
+/**
  * A mutant is a small unified diff (the bug, readable as a diff) applied to the solved tree's starter/.
  * A patch that no longer applies means the solution moved on: regenerate the mutant.
  */
