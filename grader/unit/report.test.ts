@@ -34,6 +34,11 @@ describe('console report', () => {
     expect(text).toContain('read: docs/phase-0-poc.md#validation');
   });
 
+  test('"not implemented yet" is said once, not once per test of the check', () => {
+    const text = renderReport(SAMPLES.fail!, { color: false });
+    expect(text.match(/AlertEngine\.evaluate is not implemented yet/g)).toHaveLength(1);
+  });
+
   test('colour only when asked', () => {
     expect(renderReport(SAMPLES.pass!, { color: false })).not.toMatch(/\u001b\[/);
     expect(renderReport(SAMPLES.pass!, { color: true })).toMatch(/\u001b\[/);
