@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PHASES } from '../grader/src/registry/index.ts';
 import { REPO_ROOT } from '../grader/src/harness/target.ts';
-import { materialize, removeTree } from '../grader/src/tree/materialize.ts';
+import { materializeReference, removeTree } from '../grader/src/tree/materialize.ts';
 import { journeySvg } from './lib/chart.ts';
 import { runJourney, type JourneyPoint } from './lib/journey.ts';
 import { benchParsers, type ParserRow } from './lib/parser-bench.ts';
@@ -57,7 +57,7 @@ const chart = values.chart ?? (quick ? undefined : path.join(REPO_ROOT, 'docs/pe
 const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
 
 const last = PHASES.filter((p) => p.checks.length > 0).at(-1)!;
-const tree = values.tree ?? materialize(last, { kind: 'solution' });
+const tree = values.tree ?? materializeReference();
 const log = (line: string): void => console.log(line);
 log(`tree ${tree} (phase ${last.id} reference); ${reps} rep(s) x ${durationSec} s per workload, warm-up ${warmupSec} s`);
 

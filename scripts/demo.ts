@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildReferenceTree, importFromTree } from './lib/reference-tree.ts';
+import { materializeReference } from '../grader/src/tree/materialize.ts';
+import { importFromTree } from './lib/reference-tree.ts';
 import type * as ServiceModule from '../starter/src/service.ts';
 import type * as ConfigModule from '../starter/src/config.ts';
 
@@ -12,10 +13,13 @@ import type * as ConfigModule from '../starter/src/config.ts';
  */
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, port: { type: 'string', default: '8080' } } });
 const seconds = Number(values.seconds);
-if (!Number.isInteger(seconds) || seconds < 5 || seconds > 86_400) throw new Error(`--seconds must be an integer from 5 to 86400, got ${values.seconds}`);
+if (!Number.isInteger(seconds) || seconds < 5 || seconds > 86_400) {
+  console.error(`--seconds must be an integer from 5 to 86400, got ${values.seconds}`);
+  process.exit(2);
+}
 
 const dir = path.resolve('.grade/demo');
-const tree = buildReferenceTree(path.join(dir, 'tree'));
+const tree = materializeReference(path.join(dir, 'tree'));
 mkdirSync(dir, { recursive: true });
 const rulesFile = path.join(dir, 'rules.json');
 writeFileSync(

@@ -1,3 +1,5 @@
+import { median } from '../../grader/src/harness/stats.ts';
+
 /** Median and spread (min..max) of repeated measurements. */
 export interface Spread {
   median: number;
@@ -8,9 +10,7 @@ export interface Spread {
 
 export function spread(samples: readonly number[]): Spread {
   const sorted = [...samples].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const median = sorted.length === 0 ? NaN : sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  return { median, min: sorted[0] ?? NaN, max: sorted.at(-1) ?? NaN, samples: sorted };
+  return { median: median(sorted), min: sorted[0] ?? NaN, max: sorted.at(-1) ?? NaN, samples: sorted };
 }
 
 /** "12,345 (11,900–12,800)" with a formatter for the numbers. */

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { buildReferenceTree, importFromTree } from '../../scripts/lib/reference-tree.ts';
+import { materializeReference } from '../../grader/src/tree/materialize.ts';
+import { importFromTree } from '../../scripts/lib/reference-tree.ts';
 import type * as StoreModule from '../../starter/src/storage/series-store.ts';
 import type * as RangeModule from '../../starter/src/query/range-query.ts';
 
@@ -16,7 +17,7 @@ const HOURS = Number(opts.hours);
 const RES_MS = Number(opts.resolution) * 1000;
 const RUNS = Number(opts.runs);
 
-const tree = buildReferenceTree();
+const tree = materializeReference();
 try {
   const { SeriesStore } = await importFromTree<typeof StoreModule>(tree, 'storage/series-store.ts');
   const { parseRangeQuery, runRangeQuery } = await importFromTree<typeof RangeModule>(tree, 'query/range-query.ts');

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
-import { buildReferenceTree } from '../../scripts/lib/reference-tree.ts';
+import { materializeReference } from '../../grader/src/tree/materialize.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -10,7 +10,7 @@ declare module 'vitest' {
 
 /** Build the finished service once (starter + every phase's solution) for every test file. */
 export default function setup(project: TestProject): () => void {
-  const tree = buildReferenceTree();
+  const tree = materializeReference();
   project.provide('referenceTree', tree);
   return () => rmSync(tree, { recursive: true, force: true });
 }

@@ -1,4 +1,7 @@
 import autocannon from 'autocannon';
+import { percentile } from './stats.ts';
+
+export { percentile };
 
 export interface LoadOptions {
   url: string;
@@ -29,12 +32,6 @@ export interface LoadResult {
   statusCodes: Record<string, number>;
 }
 
-/** Percentile of a sorted array, nearest-rank. */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank]!;
-}
 
 /** Drive a URL on 127.0.0.1 with autocannon (keep-alive) for a bounded time or request count. */
 export async function runLoad(opts: LoadOptions): Promise<LoadResult> {

@@ -1,9 +1,12 @@
+import { median } from './stats.ts';
+
 /**
  * In-process timing of functions side by side, for probes that compare a learner's function with a
  * baseline in the same run. Samples of the contenders are interleaved, so a noisy neighbour slows
  * all of them alike, and each contender's median is kept, so one GC pause or JIT tier-up does not
  * decide. Only ratios of these numbers belong in thresholds.
  */
+
 export interface BenchOptions {
   /** Measured rounds; every round takes one sample of every contender. */
   rounds: number;
@@ -28,11 +31,6 @@ export function msPerCall(fn: () => unknown, minMs: number): number {
   return (t - t0) / calls;
 }
 
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 
 /** Median milliseconds per call of every contender, measured in interleaved rounds. */
 export function benchSideBySide<K extends string>(contenders: Record<K, () => unknown>, opts: BenchOptions): Record<K, number> {

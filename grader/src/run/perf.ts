@@ -6,6 +6,9 @@ import type { Measurement } from '../harness/perf.ts';
 import type { CheckResult } from '../report/model.ts';
 import { REPO_ROOT } from '../harness/target.ts';
 import { runChild } from './child.ts';
+import { median } from '../harness/stats.ts';
+
+export { median };
 import { firstLines, type RunContext } from './correctness.ts';
 
 type Attempt = { ok: true; measurement: Measurement } | { ok: false; message: string; hang?: boolean };
@@ -15,11 +18,6 @@ const MAX_ATTEMPTS = 3;
 
 export const meets = (value: number, t: Threshold): boolean => (t.op === '>=' ? value >= t.value : value <= t.value);
 
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 
 /**
  * Attempts that land on both sides of the threshold and spread widely cannot be called either way:
