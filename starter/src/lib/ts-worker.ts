@@ -23,12 +23,56 @@ const require = createRequire(import.meta.url);
 export function createWorker(entry: URL, options: WorkerOptions = {}): Worker {
   if (!entry.pathname.endsWith('.ts')) return new Worker(entry, options);
   const bundle = precompiled(entry);
-  if (bundle) return new Worker(bundle, options);
+  if (bundle) return startBundle(bundle, options);
   const tsxApi = pathToFileURL(require.resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
   const bootstrap =
     `import(${JSON.stringify(tsxApi)})` +
     `.then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
   return new Worker(bootstrap, { ...options, eval: true });
+}
+
+/**
+ * A worker inherits its parent's `execArgv`. Under tsx that includes tsx's own loader, which every
+ * new thread would then load and register before running a single line (~60 ms of a ~90 ms start
+ * on our machine). A bundle is plain JavaScript: start it without the loader. Node refuses an
+ * explicit `execArgv` holding process-wide flags (`--max-old-space-size`…) that it would quietly
+ * inherit, so in that case the worker inherits everything, loader included: slower, never broken.
+ */
+let explicitArgvRefused = false;
+
+function startBundle(bundle: URL, options: WorkerOptions): Worker {
+  const execArgv = withoutTsLoader(process.execArgv);
+  if (options.execArgv || explicitArgvRefused || execArgv.length === process.execArgv.length) return new Worker(bundle, options);
+  try {
+    return new Worker(bundle, { ...options, execArgv });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw err;
+    explicitArgvRefused = true;
+    return new Worker(bundle, options);
+  }
+}
+
+/** The parent's flags minus the ones that preload tsx. */
+function withoutTsLoader(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const eq = arg.indexOf('=');
+    const [flag, inline] = eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+    if (!PRELOAD_FLAGS.has(flag)) out.push(arg);
+    else if (inline !== undefined) {
+      if (!isTsx(inline)) out.push(arg);
+    } else if (!isTsx(argv[i + 1] ?? '')) out.push(arg);
+    else i++; // drop the flag and its value
+  }
+  return out;
+}
+
+const PRELOAD_FLAGS = new Set(['--require', '-r', '--import', '--loader', '--experimental-loader']);
+
+/** `tsx`, `tsx/esm`, or a path/URL inside tsx's package. */
+function isTsx(spec: string): boolean {
+  return spec === 'tsx' || spec.startsWith('tsx/') || /[\\/]node_modules[\\/]tsx[\\/]/.test(spec);
 }
 
 /** Bundles made by this process, by entry URL (undefined: this entry needs the loader). */
