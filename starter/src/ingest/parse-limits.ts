@@ -12,6 +12,9 @@ export interface ParseLimits {
 /** A metrics payload needs 4 levels (root, metrics, metric, tags); the rest is room for unknown fields. */
 export const DEFAULT_PARSE_LIMITS: Readonly<ParseLimits> = Object.freeze({ maxBytes: 1 << 20, maxDepth: 64 });
 
+/** Inside the service the body reader already enforces --max-body-bytes (413): only the depth limit applies. */
+export const IN_SERVICE_PARSE_LIMITS: Readonly<ParseLimits> = Object.freeze({ ...DEFAULT_PARSE_LIMITS, maxBytes: Number.MAX_SAFE_INTEGER });
+
 /**
  * UTF-8 byte offset of the character at index `index` of `text` (JavaScript strings count UTF-16
  * units). O(index): call it when reporting an error, never while parsing.

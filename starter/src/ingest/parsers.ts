@@ -1,6 +1,6 @@
 import { parseNaive } from './naive-parser.ts';
 import { parseFast } from './fast-parser.ts';
-import { DEFAULT_PARSE_LIMITS } from './parse-limits.ts';
+import { IN_SERVICE_PARSE_LIMITS } from './parse-limits.ts';
 
 /** Turns the request body's text into a JSON value; throws `ParseError` with a byte position. */
 export type Parser = (text: string) => unknown;
@@ -11,8 +11,7 @@ export type Parser = (text: string) => unknown;
  */
 export const PARSERS = {
   naive: parseNaive,
-  // The body reader already enforces --max-body-bytes (413), so only the depth limit applies here.
-  fast: (text: string) => parseFast(text, { ...DEFAULT_PARSE_LIMITS, maxBytes: Number.MAX_SAFE_INTEGER }),
+  fast: (text: string) => parseFast(text, IN_SERVICE_PARSE_LIMITS),
 } satisfies Record<string, Parser>;
 
 export type ParserName = keyof typeof PARSERS;

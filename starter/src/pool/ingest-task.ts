@@ -1,5 +1,7 @@
 import { toWire, type WireError } from '../ingest/errors.ts';
 import type { Metric } from '../ingest/metric.ts';
+import { parseMetricBytes } from '../ingest/byte-parser.ts';
+import { IN_SERVICE_PARSE_LIMITS } from '../ingest/parse-limits.ts';
 import { parserByName, type ParserName } from '../ingest/parsers.ts';
 import { validatePayload } from '../ingest/validate.ts';
 
@@ -8,6 +10,8 @@ export interface IngestTask {
   /** The raw request body (copied into the worker; decoded there, off the event loop). */
   body: Uint8Array;
   parser: ParserName;
+  /** The finished service: parse and validate in one pass over the bytes (byte-parser.ts); `parser` is then unused. */
+  fused?: boolean;
   client: string;
   /** The service clock's time at arrival: metrics without a timestamp get it, as at every level. */
   now: number;
@@ -21,9 +25,15 @@ const decoder = new TextDecoder();
 /** The pool's handler for ingest: the same parse + validate as inline (level 0) and phase 1's workers. */
 export default function ingestTask(t: IngestTask): IngestOutcome {
   try {
-    const parsed = parserByName(t.parser)(decoder.decode(t.body));
-    return { ok: true, metrics: validatePayload(parsed, { client: t.client, now: t.now }) };
+    return { ok: true, metrics: parseAndValidate(t) };
   } catch (err) {
     return { ok: false, error: toWire(err) };
   }
+}
+
+/** Parse + validate one body, the way every level does it (also used inline, on the calling thread). */
+export function parseAndValidate(t: IngestTask): Metric[] {
+  const ctx = { client: t.client, now: t.now };
+  if (t.fused) return parseMetricBytes(t.body, ctx, IN_SERVICE_PARSE_LIMITS);
+  return validatePayload(parserByName(t.parser)(decoder.decode(t.body)), ctx);
 }

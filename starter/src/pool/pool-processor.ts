@@ -1,11 +1,10 @@
 import { fromWire } from '../ingest/errors.ts';
 import type { Metric } from '../ingest/metric.ts';
-import { parserByName, type ParserName } from '../ingest/parsers.ts';
+import type { ParserName } from '../ingest/parsers.ts';
 import type { IngestProcessor } from '../ingest/processor.ts';
-import { validatePayload } from '../ingest/validate.ts';
 import type { Clock } from '../lib/clock.ts';
 import { isTodoError } from '../lib/todo.ts';
-import type { IngestOutcome, IngestTask } from './ingest-task.ts';
+import { parseAndValidate, type IngestOutcome, type IngestTask } from './ingest-task.ts';
 import { WorkerPool } from './worker-pool.ts';
 
 export interface PoolProcessorOptions {
@@ -21,6 +20,8 @@ export interface PoolProcessorOptions {
    * to the pool (phase 6). The cut-over is measured, see docs/performance.md.
    */
   inlineMaxBytes?: number;
+  /** Parse + validate straight from the bytes in one pass (ingest/byte-parser.ts): the finished service. */
+  fused?: boolean;
 }
 
 /**
@@ -37,10 +38,8 @@ export class PoolProcessor implements IngestProcessor {
   }
 
   async process(body: Buffer, client: string): Promise<Metric[]> {
-    if (body.length <= (this.opts.inlineMaxBytes ?? 0)) {
-      return validatePayload(parserByName(this.opts.parser)(body.toString('utf8')), { client, now: this.opts.clock.now() });
-    }
-    const task: IngestTask = { body, parser: this.opts.parser, client, now: this.opts.clock.now() };
+    const task: IngestTask = { body, parser: this.opts.parser, client, now: this.opts.clock.now(), ...(this.opts.fused ? { fused: true } : {}) };
+    if (body.length <= (this.opts.inlineMaxBytes ?? 0)) return parseAndValidate(task);
     const outcome = await this.pool.submit(task);
     if (!outcome.ok) throw fromWire(outcome.error);
     return outcome.metrics;
