@@ -38,6 +38,11 @@ export interface Config {
   requestTimeoutMs?: number;
   /** Final level: points older than this are dropped from memory (the data file keeps them). 0 = keep all. */
   retentionMs: number;
+  /**
+   * Final level: length of a time partition of the on-disk segments (`<dataFile>.segments/`, one file
+   * per partition) that make a restart fast. 0 = no segments: a restart replays the whole log.
+   */
+  segmentPartitionMs: number;
   /** Final level: time between two frames of the dashboard's GET /events stream. */
   liveIntervalMs: number;
 }
@@ -76,6 +81,7 @@ const OPTIONS = {
   'queue-max': { type: 'string' },
   'flush-interval-ms': { type: 'string' },
   retention: { type: 'string' },
+  'segment-partition': { type: 'string' },
   'live-interval-ms': { type: 'string' },
 } as const;
 
@@ -109,6 +115,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = {})
   const queueMax = pick('queue-max');
   const flushInterval = pick('flush-interval-ms');
   const retention = pick('retention', 'METRICSTREAM_RETENTION');
+  const segmentPartition = pick('segment-partition', 'METRICSTREAM_SEGMENT_PARTITION');
   const liveInterval = pick('live-interval-ms');
   return {
     port: port ? integer(port, 0, 65_535) : (file.port ?? 8080),
@@ -128,6 +135,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = {})
     headersTimeoutMs: file.headersTimeoutMs ?? PRODUCTION_DEFAULTS.headersTimeoutMs,
     requestTimeoutMs: file.requestTimeoutMs ?? PRODUCTION_DEFAULTS.requestTimeoutMs,
     retentionMs: retention ? duration(retention) : 0,
+    segmentPartitionMs: segmentPartition ? partitionLength(segmentPartition) : DEFAULT_SEGMENT_PARTITION_MS,
     liveIntervalMs: liveInterval ? integer(liveInterval, 50, 60_000) : 1000,
   };
 }
@@ -154,6 +162,17 @@ function duration({ raw, source }: { raw: string; source: string }): number {
   const ms = m ? Number(m[1]) * unit[m[2] ?? 'ms']! : NaN;
   if (!Number.isSafeInteger(ms)) throw new ConfigError(`${source} must be 0 or a duration like 36h or 7d, got "${raw}"`);
   return ms;
+}
+
+const DEFAULT_SEGMENT_PARTITION_MS = 3_600_000;
+const MIN_PARTITION_MS = 60_000;
+const MAX_PARTITION_MS = 31 * 86_400_000;
+
+/** `0` (no segments) or a duration from 1m to 31d: shorter makes thousands of files, longer rewrites huge ones. */
+function partitionLength(flag: { raw: string; source: string }): number {
+  const ms = /^\d+(ms|s|m|h|d)?$/.test(flag.raw.trim()) ? duration(flag) : NaN;
+  if (ms === 0 || (ms >= MIN_PARTITION_MS && ms <= MAX_PARTITION_MS)) return ms;
+  throw new ConfigError(`${flag.source} must be 0 (no segments) or a duration from 1m to 31d like 1h or 6h, got "${flag.raw}"`);
 }
 
 function nonEmpty({ raw, source }: { raw: string; source: string }): string {

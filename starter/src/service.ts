@@ -29,6 +29,7 @@ import { ServiceMonitor } from './stats/service-monitor.ts';
 import { PlainStats, type ServiceStats } from './stats/service-stats.ts';
 import { createSharedStats } from './stats/shared-stats.ts';
 import { SeriesStore } from './storage/series-store.ts';
+import { SegmentStore } from './storage/segments/segment-store.ts';
 import { StorageConsumer } from './storage/storage-consumer.ts';
 import { SyncWriter, type MetricWriter } from './storage/writer.ts';
 import { createAsyncWriter } from './storage/create-writer.ts';
@@ -69,9 +70,10 @@ function chooseStats(w: Omit<Wiring, 'stats'>): ServiceStats {
 function chooseProcessor(w: Wiring): IngestProcessor {
   const kind = w.config.processor ?? (w.config.level >= 6 ? 'pool' : w.config.level >= 1 ? 'worker' : 'inline');
   if (kind === 'pool') {
-    // Level 7: small bodies are parsed inline (a worker round trip costs more than their parse).
-    const inline = w.config.level >= 7 ? { inlineMaxBytes: FINAL_INLINE_MAX_BYTES } : {};
-    return new PoolProcessor({ parser: parserNameForLevel(w.config.level), clock: w.clock, ...inline, ...poolSettingsFromEnv(process.env) });
+    // Level 7: small bodies are parsed inline (a worker round trip costs more than their parse), and
+    // every body is parsed and validated in one pass over its bytes (ingest/byte-parser.ts).
+    const final = w.config.level >= FINAL_LEVEL ? { inlineMaxBytes: FINAL_INLINE_MAX_BYTES, fused: true } : {};
+    return new PoolProcessor({ parser: parserNameForLevel(w.config.level), clock: w.clock, ...final, ...poolSettingsFromEnv(process.env) });
   }
   if (kind === 'worker') return new WorkerPerRequestProcessor({ parser: parserNameForLevel(w.config.level), clock: w.clock });
   return new InlineProcessor(parserByName(parserNameForLevel(w.config.level)), w.clock);
@@ -140,9 +142,17 @@ export function createMetricStream(config: Config, deps: ServiceDeps = {}): Metr
   const stats = chooseStats({ config, clock, log });
   const w: Wiring = { config, clock, stats, log };
 
+  const final = config.level >= FINAL_LEVEL;
   const store = new SeriesStore();
-  const { loaded, skipped } = store.loadFile(config.dataFile); // before the writer appends to it
+  // Final level: time-partitioned segments next to the log make a restart read columns instead of every line.
+  const segments = final && config.segmentPartitionMs > 0 ? new SegmentStore({ dataFile: config.dataFile, partitionMs: config.segmentPartitionMs, log }) : undefined;
+  const retentionCutoff = (): number => clock.now() - config.retentionMs;
+  const keepAll = !final || config.retentionMs === 0;
+  // Before the writer appends to the log:
+  const { loaded, skipped } = segments ? segments.load(store, keepAll ? -Infinity : retentionCutoff()) : store.loadFile(config.dataFile);
   if (skipped > 0) log(`warning: skipped ${skipped} unreadable line(s) in ${config.dataFile} (${loaded} loaded)`);
+  if (!keepAll) store.prune(retentionCutoff());
+  segments?.snapshot(store); // the store holds exactly the log's points now
 
   const writer = chooseWriter(w);
   const queue = new MetricQueue();
@@ -150,8 +160,6 @@ export function createMetricStream(config: Config, deps: ServiceDeps = {}): Metr
   const processor = chooseProcessor(w);
   const admission = chooseAdmission(w);
   const { alerts, manager, notifier } = chooseAlerts(w, store);
-  const final = config.level >= FINAL_LEVEL;
-  if (final && config.retentionMs > 0) store.prune(clock.now() - config.retentionMs);
 
   const startedAt = performance.now();
   // Phase 7: per-route latency, connections, queue depths -> GET /stats and GET /metrics/prometheus.
@@ -178,8 +186,11 @@ export function createMetricStream(config: Config, deps: ServiceDeps = {}): Metr
           intervalMs: config.liveIntervalMs,
         })
       : undefined;
-  const retentionTimer =
-    final && config.retentionMs > 0 ? setInterval(() => store.prune(clock.now() - config.retentionMs), Math.min(60_000, config.retentionMs)).unref() : undefined;
+  const applyRetention = (): void => {
+    store.prune(retentionCutoff());
+    segments?.expire(store); // partitions now entirely older than the retention leave the disk too
+  };
+  const retentionTimer = keepAll ? undefined : setInterval(applyRetention, Math.min(60_000, config.retentionMs)).unref();
 
   const server = http.createServer((req, res) => {
     // The dashboard's page and its event stream write to `res` themselves; everything else is JSON via the router.
@@ -228,6 +239,7 @@ export function createMetricStream(config: Config, deps: ServiceDeps = {}): Metr
         await processor.close();
         await consumer.drain();
         await writer.close();
+        segments?.snapshot(store); // everything accepted is in the log and the store, nothing else (skipped if close threw)
         await notifier?.close();
       })()),
   };

@@ -14,7 +14,7 @@ export class SeriesColumns {
 
   /** Append in time order (the common case) or insert after equal timestamps (late arrivals). */
   insert(t: number, value: number): void {
-    if (this.length === this.t.length) this.grow();
+    if (this.length === this.t.length) this.reserve(this.length + 1);
     let at = this.length;
     if (at > 0 && this.t[at - 1]! > t) {
       at = this.lowerBound(t + 1);
@@ -57,6 +57,28 @@ export class SeriesColumns {
     return out;
   }
 
+  /**
+   * Bulk load (segments at start): points sorted by time are copied in one go when they all come at
+   * or after the last stored one, the same order `insert` would give; otherwise point by point.
+   */
+  appendSorted(times: Float64Array, values: Float64Array): void {
+    const n = times.length;
+    if (n === 0) return;
+    if (this.length > 0 && this.t[this.length - 1]! > times[0]!) {
+      for (let i = 0; i < n; i++) this.insert(times[i]!, values[i]!);
+      return;
+    }
+    this.reserve(this.length + n);
+    this.t.set(times, this.length);
+    this.v.set(values, this.length);
+    this.length += n;
+  }
+
+  /** The columns from index `from` to `to` without copying; valid until the next change. */
+  view(from: number, to: number): { times: Float64Array; values: Float64Array } {
+    return { times: this.t.subarray(from, to), values: this.v.subarray(from, to) };
+  }
+
   /** Drop every point older than `before`; returns how many were dropped. */
   dropBefore(before: number): number {
     const n = this.lowerBound(before);
@@ -67,9 +89,13 @@ export class SeriesColumns {
     return n;
   }
 
-  private grow(): void {
-    const t = new Float64Array(this.t.length * 2);
-    const v = new Float64Array(this.v.length * 2);
+  /** Room for at least `min` points, doubling so appends stay amortised O(1). */
+  private reserve(min: number): void {
+    if (min <= this.t.length) return;
+    let capacity = this.t.length * 2;
+    while (capacity < min) capacity *= 2;
+    const t = new Float64Array(capacity);
+    const v = new Float64Array(capacity);
     t.set(this.t);
     v.set(this.v);
     this.t = t;

@@ -1,6 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
 import type { Metric } from '../ingest/metric.ts';
-import { decodeLine } from './line-format.ts';
+import { readLog, type LogRead } from './log-reader.ts';
 import { SeriesColumns } from './series-columns.ts';
 
 export interface Point {
@@ -38,6 +37,13 @@ export class SeriesStore {
   private readonly series = new Map<string, IndexedSeries>();
   private readonly byName = new Map<string, IndexedSeries[]>();
   private pointCount = 0;
+  private pruned = -Infinity;
+  private onAdd: ((metrics: readonly Metric[]) => void) | undefined;
+
+  /** Be told of every batch `add` stores (the segments track which time partitions changed). */
+  watchAdds(listener: (metrics: readonly Metric[]) => void): void {
+    this.onAdd = listener;
+  }
 
   add(metrics: readonly Metric[]): void {
     // Batches often repeat one series back to back: skip re-deriving its key for the same tags object.
@@ -53,6 +59,21 @@ export class SeriesStore {
       s.columns.insert(m.timestamp, m.value);
       this.pointCount++;
     }
+    this.onAdd?.(metrics);
+  }
+
+  /**
+   * Bulk load one series' time-sorted points (from a segment), creating the series if it is new.
+   * Not reported to `watchAdds`: these points are already on disk in that form.
+   */
+  appendPoints(name: string, tags: Record<string, string>, times: Float64Array, values: Float64Array): void {
+    this.seriesFor(name, tags).columns.appendSorted(times, values);
+    this.pointCount += times.length;
+  }
+
+  /** Every series, in the order it was first stored (the order queries list them in). */
+  allSeries(): IterableIterator<IndexedSeries> {
+    return this.series.values();
   }
 
   /** Series called `name` whose tags include every `filter` pair, with their points in [start, end]. */
@@ -79,7 +100,13 @@ export class SeriesStore {
     let dropped = 0;
     for (const s of this.series.values()) dropped += s.columns.dropBefore(before);
     this.pointCount -= dropped;
+    this.pruned = Math.max(this.pruned, before);
     return dropped;
+  }
+
+  /** The largest `before` that `prune` applied (-Infinity: never pruned). */
+  get prunedBefore(): number {
+    return this.pruned;
   }
 
   get size(): { series: number; points: number } {
@@ -87,25 +114,11 @@ export class SeriesStore {
   }
 
   /**
-   * Load a data file written by the service. A torn last line (a crash mid-append) or any line
-   * that is not a metric is skipped and counted, never fatal.
+   * Load a data file written by the service, from byte `from` (0, or just after a newline). A torn
+   * last line (a crash mid-append) or any line that is not a metric is skipped and counted, never fatal.
    */
-  loadFile(file: string): { loaded: number; skipped: number } {
-    if (!existsSync(file)) return { loaded: 0, skipped: 0 };
-    let loaded = 0;
-    let skipped = 0;
-    const batch: Metric[] = [];
-    for (const line of readFileSync(file, 'utf8').split('\n')) {
-      if (line.trim() === '') continue;
-      try {
-        batch.push(decodeLine(line));
-        loaded++;
-      } catch {
-        skipped++;
-      }
-    }
-    this.add(batch);
-    return { loaded, skipped };
+  loadFile(file: string, from = 0): LogRead {
+    return readLog(file, from, (batch) => this.add(batch));
   }
 
   private seriesFor(name: string, tags: Record<string, string>): IndexedSeries {

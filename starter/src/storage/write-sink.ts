@@ -1,5 +1,6 @@
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
+import { separatorAfterTornLine } from './torn-line.ts';
 
 /**
  * Where an AsyncWriter puts its bytes. It is a seam: the service passes a FileSink (maybe slowed
@@ -24,12 +25,14 @@ export class FileSink implements WriteSink {
   private handle: Promise<FileHandle> | undefined;
   /** Byte offset where the next append goes: the file size at open, plus every confirmed append. */
   private end = 0;
+  /** '\n' until the first confirmed append when the file ended with a torn line (see torn-line.ts). */
+  private separator = '';
 
   constructor(readonly path: string) {}
 
   async appendAndSync(data: string): Promise<void> {
     const fh = await this.open();
-    const bytes = Buffer.from(data, 'utf8');
+    const bytes = Buffer.from(this.separator + data, 'utf8');
     let done = 0;
     while (done < bytes.length) {
       const { bytesWritten } = await fh.write(bytes, done, bytes.length - done, this.end + done);
@@ -37,6 +40,7 @@ export class FileSink implements WriteSink {
     }
     await fh.sync();
     this.end += bytes.length;
+    this.separator = '';
   }
 
   async close(): Promise<void> {
@@ -50,6 +54,7 @@ export class FileSink implements WriteSink {
     // Not O_APPEND: on Linux it makes pwrite ignore the position, and retries rely on it.
     this.handle ??= open(this.path, constants.O_WRONLY | constants.O_CREAT, 0o644).then(async (fh) => {
       this.end = (await fh.stat()).size;
+      this.separator = separatorAfterTornLine(this.path);
       return fh;
     });
     return this.handle;

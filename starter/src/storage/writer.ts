@@ -1,6 +1,7 @@
 import { appendFileSync, closeSync, fsyncSync, openSync } from 'node:fs';
 import type { Metric } from '../ingest/metric.ts';
 import { encodeLines } from './line-format.ts';
+import { separatorAfterTornLine } from './torn-line.ts';
 
 /**
  * Seam: where accepted metrics go. `write` resolves when the writer has taken responsibility for
@@ -18,16 +19,20 @@ export interface MetricWriter {
  */
 export class SyncWriter implements MetricWriter {
   private fd: number | null;
+  /** '\n' until the first append when the file ends with a torn line (see torn-line.ts). */
+  private separator: string;
 
   constructor(readonly file: string) {
+    this.separator = separatorAfterTornLine(file);
     this.fd = openSync(file, 'a');
   }
 
   async write(batch: Metric[]): Promise<void> {
     if (this.fd === null) throw new Error('SyncWriter is closed');
     if (batch.length === 0) return;
-    appendFileSync(this.fd, encodeLines(batch));
+    appendFileSync(this.fd, this.separator + encodeLines(batch));
     fsyncSync(this.fd);
+    this.separator = '';
   }
 
   async close(): Promise<void> {
