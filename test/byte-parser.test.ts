@@ -5,6 +5,7 @@ import { metricsPayload } from '../grader/src/harness/payloads.ts';
 import type * as ByteParserModule from '../starter/src/ingest/byte-parser.ts';
 import type { IngestContext, Metric } from '../starter/src/ingest/metric.ts';
 import type { ParseLimits } from '../starter/src/ingest/parse-limits.ts';
+import type * as PoolSettings from '../starter/src/pool/pool-settings.ts';
 import { fromTree, post, startService } from './support/service.ts';
 
 /**
@@ -373,9 +374,11 @@ describe('the finished service parses bodies from their bytes, inline and in the
   it('parses a body above the inline cut-over in a pool worker with the same parser: byte positions included', async () => {
     const svc = await startService();
     try {
-      const metrics = Array.from({ length: 200 }, (_, i) => ({ name: 'pool_bytes', value: i, timestamp: 1_000 + i, tags: { host: `h${i % 7}` } }));
+      const { FINAL_INLINE_MAX_BYTES } = await fromTree<typeof PoolSettings>('pool/pool-settings.ts');
+      const count = Math.ceil(FINAL_INLINE_MAX_BYTES / 60);
+      const metrics = Array.from({ length: count }, (_, i) => ({ name: 'pool_bytes', value: i, timestamp: 1_000 + i, tags: { host: `h${i % 7}` } }));
       const text = JSON.stringify({ metrics });
-      expect(Buffer.byteLength(text)).toBeGreaterThan(8 * 1024); // FINAL_INLINE_MAX_BYTES: this one goes to the pool
+      expect(Buffer.byteLength(text)).toBeGreaterThan(FINAL_INLINE_MAX_BYTES); // this one goes to the pool
       // Invalid UTF-8 inside the first name, a syntax error at the end: a parser of the decoded text
       // (U+FFFD is 3 bytes) would say cut + 2; the byte parser, in the worker too, says `cut`.
       const broken = Buffer.concat([Buffer.from(text.slice(0, 22)), Buffer.from([0xff]), Buffer.from(text.slice(23, -2)), Buffer.from(',]}')]);
@@ -384,7 +387,7 @@ describe('the finished service parses bodies from their bytes, inline and in the
       expect(res.status).toBe(400);
       expect(await res.json()).toMatchObject({ error: 'parse_error', position: cut });
       const good = await fetch(`${svc.url}/metrics`, { method: 'POST', body: text });
-      expect(await good.json()).toEqual({ accepted: 200 });
+      expect(await good.json()).toEqual({ accepted: count });
     } finally {
       await svc.close();
     }
