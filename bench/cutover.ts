@@ -1,11 +1,10 @@
 import { parseArgs } from 'node:util';
 import { PHASES } from '../grader/src/registry/index.ts';
 import { materialize, removeTree } from '../grader/src/tree/materialize.ts';
-import { metricsPayload } from '../grader/src/harness/payloads.ts';
 import { metricStream } from './lib/servers.ts';
 import { sideBySide } from './lib/side-by-side.ts';
 import { spread } from './lib/summary.ts';
-import type { Workload } from './lib/workloads.ts';
+import { loadBody, type Workload } from './lib/workloads.ts';
 
 /**
  * Where parsing inline beats the pool: the finished service with every body parsed inline against
@@ -27,7 +26,7 @@ try {
       warmupSec: 1,
     });
     const [inline, pool] = all.map((c) => c.runs.get('batch1')!.map((r) => r.metricsPerSec)) as [number[], number[]];
-    const bytes = metricsPayload(n, 11).length;
+    const bytes = loadBody(n).length;
     const ratio = spread(inline.map((v, i) => v / pool[i]!));
     console.log(`${String(n).padStart(15)}  ${String(bytes).padEnd(7)} ${String(Math.round(spread(inline).median)).padStart(16)} ${String(Math.round(spread(pool).median)).padStart(16)}   ${ratio.median.toFixed(2)}x (${ratio.min.toFixed(2)}–${ratio.max.toFixed(2)})`);
   }

@@ -32,7 +32,7 @@ import { SeriesStore } from './storage/series-store.ts';
 import { SegmentStore } from './storage/segments/segment-store.ts';
 import { StorageConsumer } from './storage/storage-consumer.ts';
 import { SyncWriter, type MetricWriter } from './storage/writer.ts';
-import { createAsyncWriter } from './storage/create-writer.ts';
+import { createAsyncWriter, FINAL_WRITER_MAX_BATCH } from './storage/create-writer.ts';
 import { withBlockingDiskLatency } from './storage/disk-latency.ts';
 
 /**
@@ -80,6 +80,7 @@ function chooseProcessor(w: Wiring): IngestProcessor {
 }
 
 function chooseWriter(w: Wiring): MetricWriter {
+  if (w.config.level >= FINAL_LEVEL) return createAsyncWriter(w.config, w.log, { maxBatch: FINAL_WRITER_MAX_BATCH });
   if (w.config.level >= 2) return createAsyncWriter(w.config, w.log);
   return withBlockingDiskLatency(new SyncWriter(w.config.dataFile), w.config.diskLatencyMs);
 }

@@ -24,7 +24,10 @@ export interface LoadResult {
   timeouts: number;
   /** Share of requests answered 2xx, in percent. */
   successRate: number;
+  /** Answers per second, whatever their status. */
   rps: number;
+  /** 2xx answers per second: the throughput a refusing (429/503) server really delivers. */
+  okRps: number;
   /** Latency percentiles in ms from every response (sub-millisecond; autocannon's summary is whole ms). */
   p50: number;
   p95: number;
@@ -65,6 +68,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     timeouts: result.timeouts,
     successRate: requests === 0 ? 0 : (100 * ok) / requests,
     rps: latencies.length / elapsedSec,
+    okRps: ok / elapsedSec,
     p50: percentile(latencies, 50),
     p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
