@@ -6,6 +6,7 @@ import type * as ByteParserModule from '../starter/src/ingest/byte-parser.ts';
 import type { IngestContext, Metric } from '../starter/src/ingest/metric.ts';
 import type { ParseLimits } from '../starter/src/ingest/parse-limits.ts';
 import type * as PoolSettings from '../starter/src/pool/pool-settings.ts';
+import type * as SeriesStoreModule from '../starter/src/storage/series-store.ts';
 import { fromTree, post, startService } from './support/service.ts';
 
 /**
@@ -349,6 +350,34 @@ describe('byte parser: limits and timestamps', () => {
     backing.set(Buffer.from(text), 5);
     const view = backing.subarray(5, 5 + text.length);
     expect(parseMetricBytes(view, ctx)).toEqual(validatePayload(JSON.parse(text), ctx));
+  });
+});
+
+describe('byte parser: shared tags objects', () => {
+  it('gives equal tag sets one frozen object, and the store still keeps every series apart', async () => {
+    const body = (hosts: string[]) =>
+      Buffer.from(JSON.stringify({ metrics: hosts.map((host, i) => ({ name: i % 2 ? 'mem' : 'cpu', value: i, timestamp: 1_000 + i, tags: { host, dc: 'x' } })) }));
+    const a = parseMetricBytes(body(['a', 'a', 'b', 'b']), ctx); // cpu{a} mem{a} cpu{b} mem{b}
+    const b = parseMetricBytes(body(['a', 'c']), ctx);
+    expect(a[0]!.tags).toBe(a[1]!.tags); // same bytes, same object (whatever the metric's name), across requests too
+    expect(a[0]!.tags).toBe(b[0]!.tags);
+    expect(a[0]!.tags).not.toBe(a[2]!.tags);
+    expect(Object.isFrozen(a[0]!.tags)).toBe(true);
+    expect(() => {
+      'use strict';
+      (a[0]!.tags as Record<string, string>).host = 'z';
+    }).toThrow(TypeError);
+    const { SeriesStore } = await fromTree<typeof SeriesStoreModule>('storage/series-store.ts');
+    const shared = new SeriesStore();
+    const plain = new SeriesStore();
+    for (const batch of [a, b]) {
+      shared.add(batch);
+      plain.add(batch.map((m) => ({ ...m, tags: { ...m.tags } }))); // unshared copies: the key-per-metric path
+    }
+    const dump = (st: InstanceType<typeof SeriesStoreModule.SeriesStore>) =>
+      ['cpu', 'mem'].flatMap((name) => st.select(name, {}, -Infinity, Infinity));
+    expect(dump(shared)).toEqual(dump(plain));
+    expect(shared.size).toEqual({ series: 5, points: 6 }); // cpu{a} mem{a} cpu{b} mem{b} mem{c}
   });
 });
 

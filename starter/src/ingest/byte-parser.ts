@@ -52,6 +52,25 @@ const enum Field { Absent, Ok, NeedsCheck, WrongType, BadNumber, BadString }
 const NOT_A_STRING: unique symbol = Symbol('not a string');
 type TagDraft = Record<string, string | typeof NOT_A_STRING>;
 
+/**
+ * Tags objects by their exact bytes: a source sends the same few tag sets over and over, so equal
+ * tags become one frozen object. Whoever keys on the tags (the store's series key, the log's line)
+ * can then cache by object instead of re-deriving from the entries for every metric.
+ */
+const TAGS_BY_BYTES = new Map<string, TagDraft>();
+const TAGS_CACHE_MAX = 4_096;
+const TAGS_CACHE_MAX_BYTES = 256;
+
+function sharedTags(buf: Buffer, from: number, to: number, parsed: TagDraft): TagDraft {
+  if (to - from > TAGS_CACHE_MAX_BYTES) return parsed;
+  const bytes = latin1(buf, from, to); // one char per byte: equal strings are equal bytes
+  const known = TAGS_BY_BYTES.get(bytes);
+  if (known !== undefined) return known;
+  if (TAGS_BY_BYTES.size >= TAGS_CACHE_MAX) TAGS_BY_BYTES.clear();
+  TAGS_BY_BYTES.set(bytes, Object.freeze(parsed));
+  return parsed;
+}
+
 /** What `scanString` found in the last string: plain ASCII, escapes, or raw non-ASCII bytes. */
 const enum Scan { Plain, Escaped, NonAscii }
 
@@ -266,8 +285,10 @@ class ByteParser {
           }
           case Key.Tags:
             if (buf[this.pos] === LBRACE) {
+              const from = this.pos;
               tags = this.tags(depth + 1);
               tagsState = this.tagsRegular ? Field.Ok : Field.NeedsCheck;
+              if (tagsState === Field.Ok) tags = sharedTags(buf, from, this.pos, tags);
             } else {
               this.skipValue(depth + 1);
               tagsState = Field.WrongType;

@@ -52,7 +52,7 @@ export class SeriesStore {
     let s: IndexedSeries | undefined;
     for (const m of metrics) {
       if (!s || m.tags !== lastTags || m.name !== lastName) {
-        s = this.seriesFor(m.name, m.tags);
+        s = Object.isFrozen(m.tags) ? this.seriesForShared(m.name, m.tags) : this.seriesFor(m.name, m.tags);
         lastTags = m.tags;
         lastName = m.name;
       }
@@ -120,6 +120,21 @@ export class SeriesStore {
   loadFile(file: string, from = 0): LogRead {
     return readLog(file, from, (batch) => this.add(batch));
   }
+
+  /**
+   * Frozen tags are shared by every metric that sent the same tag set (ingest/byte-parser.ts), and
+   * cannot change: remember their series per object instead of deriving the key for each metric.
+   * (Series are never removed, only their points, so a remembered series stays the right one.)
+   */
+  private seriesForShared(name: string, tags: Record<string, string>): IndexedSeries {
+    let byName = this.sharedTags.get(tags);
+    if (!byName) this.sharedTags.set(tags, (byName = new Map()));
+    let s = byName.get(name);
+    if (!s) byName.set(name, (s = this.seriesFor(name, tags)));
+    return s;
+  }
+
+  private readonly sharedTags = new WeakMap<Record<string, string>, Map<string, IndexedSeries>>();
 
   private seriesFor(name: string, tags: Record<string, string>): IndexedSeries {
     const key = seriesKey(name, tags);
