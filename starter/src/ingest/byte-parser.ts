@@ -403,47 +403,38 @@ class ByteParser {
    * string needs no further check), false when nameProblem must judge the decoded string.
    */
   nameString(): boolean {
-    const buf = this.buf;
-    const start = this.pos + 1;
-    let i = start;
-    let h = FNV_SEED;
-    let c = buf[i]!;
-    if (BYTE_CLASS[c]! & NAME_START) {
-      do {
-        h = fnv(h, c);
-        c = buf[++i]!;
-      } while (BYTE_CLASS[c]! & NAME_CHAR);
-      if (c === QUOTE && i - start <= MAX_NAME) {
-        this.pos = i + 1;
-        this.lastString = internAscii(buf, start, i, h);
-        return true;
-      }
-    }
+    if (this.plainString(NAME_START, NAME_CHAR, MAX_NAME)) return true;
     this.lastString = this.string();
     return false;
   }
 
-  /** A tag key into `lastString`; true when its bytes satisfy the tag key rule. */
+  /** A tag key into `lastString`; true when it satisfies the tag key rule. */
   tagKeyString(): boolean {
+    if (this.plainString(KEY_START, KEY_CHAR, Number.MAX_SAFE_INTEGER)) return true;
+    this.lastString = this.string();
+    return TAG_KEY.test(this.lastString);
+  }
+
+  /**
+   * The fast path of a rule-bound string: when its first byte is of class `first`, the rest of class
+   * `rest` up to the closing quote, and it is at most `maxLength` bytes, it becomes `lastString`
+   * (interned) and the cursor moves past it. Otherwise nothing moves: the caller takes the general path.
+   */
+  plainString(first: number, rest: number, maxLength: number): boolean {
     const buf = this.buf;
     const start = this.pos + 1;
     let i = start;
     let h = FNV_SEED;
     let c = buf[i]!;
-    if (BYTE_CLASS[c]! & KEY_START) {
-      do {
-        h = fnv(h, c);
-        c = buf[++i]!;
-      } while (BYTE_CLASS[c]! & KEY_CHAR);
-      if (c === QUOTE) {
-        this.pos = i + 1;
-        this.lastString = internAscii(buf, start, i, h);
-        return true;
-      }
-    }
-    const key = this.string();
-    this.lastString = key;
-    return TAG_KEY.test(key);
+    if (!(BYTE_CLASS[c]! & first)) return false;
+    do {
+      h = fnv(h, c);
+      c = buf[++i]!;
+    } while (BYTE_CLASS[c]! & rest);
+    if (c !== QUOTE || i - start > maxLength) return false;
+    this.pos = i + 1;
+    this.lastString = internAscii(buf, start, i, h);
+    return true;
   }
 
   /** A timestamp string as epoch ms, NaN when the validator would refuse it. */
