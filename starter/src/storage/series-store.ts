@@ -36,6 +36,8 @@ export interface IndexedSeries {
 export class SeriesStore {
   private readonly series = new Map<string, IndexedSeries>();
   private readonly byName = new Map<string, IndexedSeries[]>();
+  /** Series by frozen (shared) tags object, then by name: see seriesForShared. */
+  private readonly sharedTags = new WeakMap<Record<string, string>, Map<string, IndexedSeries>>();
   private pointCount = 0;
   private pruned = -Infinity;
   private onAdd: ((metrics: readonly Metric[]) => void) | undefined;
@@ -133,8 +135,6 @@ export class SeriesStore {
     if (!s) byName.set(name, (s = this.seriesFor(name, tags)));
     return s;
   }
-
-  private readonly sharedTags = new WeakMap<Record<string, string>, Map<string, IndexedSeries>>();
 
   private seriesFor(name: string, tags: Record<string, string>): IndexedSeries {
     const key = seriesKey(name, tags);
