@@ -9,4 +9,4 @@ export const HEAVY = { heavyClients: 3, metricsPerBatch: 600, durationMs: 3_000 
  * Batches big enough that parsing, not the worker's start-up (~35 ms), dominates a request, and two
  * clients: one batch per core, so level 1 can use both while level 0 parses one at a time.
  */
-export const HEAVIER = { heavyClients: 2, metricsPerBatch: 1_600, durationMs: 6_000 } as const;
+export const HEAVIER = { heavyClients: 2, metricsPerBatch: 1_600, durationMs: 8_000 } as const;
