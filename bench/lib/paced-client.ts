@@ -55,7 +55,7 @@ export function runPaced(o: PacedOptions): Promise<PacedResult> {
   const all = new Set<Conn>();
   const latencies: number[] = [];
   const lags: number[] = [];
-  const waiting: number[] = []; // due times of sends that found no socket (only past maxSockets)
+  let unsent = 0; // sends that are due but found no socket yet (only past maxSockets)
   let sent = 0;
   let done = 0;
   let failed = 0;
@@ -88,8 +88,8 @@ export function runPaced(o: PacedOptions): Promise<PacedResult> {
     const release = (c: Conn): void => {
       if (c.closed) {
         all.delete(c); // the server said `connection: close`: a waiting send gets a new socket
-        if (waiting.length > 0) send(open());
-      } else if (waiting.length > 0) send(c);
+        if (unsent > 0) send(open());
+      } else if (unsent > 0) send(c);
       else idle.push(c);
     };
     const open = (): Conn => {
@@ -103,14 +103,14 @@ export function runPaced(o: PacedOptions): Promise<PacedResult> {
           const at = idle.indexOf(c);
           if (at >= 0) idle.splice(at, 1);
           if (inFlight) settle(undefined);
-          if (waiting.length > 0 && done < total) send(open());
+          if (unsent > 0 && done < total) send(open());
         },
       });
       all.add(c);
       return c;
     };
     const send = (c: Conn): void => {
-      waiting.shift();
+      unsent--;
       c.send(request);
     };
     const tick = (): void => {
@@ -119,7 +119,7 @@ export function runPaced(o: PacedOptions): Promise<PacedResult> {
       while (sent < due) {
         lags.push(now - (t0 + (sent * 1000) / o.rate));
         sent++;
-        waiting.push(now);
+        unsent++;
         const c = idle.pop() ?? (all.size < maxSockets ? open() : undefined);
         if (c) send(c); // else the next answer's release() sends it
       }

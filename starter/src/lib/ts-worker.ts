@@ -39,9 +39,11 @@ export function createWorker(entry: URL, options: WorkerOptions = {}): Worker {
  * inherit, so in that case the worker inherits everything, loader included: slower, never broken.
  */
 let explicitArgvRefused = false;
+/** Computed once: phase 1 starts a worker per request. */
+let bundleArgv: string[] | undefined;
 
 function startBundle(bundle: URL, options: WorkerOptions): Worker {
-  const execArgv = withoutTsLoader(process.execArgv);
+  const execArgv = (bundleArgv ??= withoutTsLoader(process.execArgv));
   if (options.execArgv || explicitArgvRefused || execArgv.length === process.execArgv.length) return new Worker(bundle, options);
   try {
     return new Worker(bundle, { ...options, execArgv });

@@ -38,7 +38,7 @@ export class PoolProcessor implements IngestProcessor {
   }
 
   async process(body: Buffer, client: string): Promise<Metric[]> {
-    const task: IngestTask = { body, parser: this.opts.parser, client, now: this.opts.clock.now(), ...(this.opts.fused ? { fused: true } : {}) };
+    const task: IngestTask = { body, parser: this.opts.parser, fused: this.opts.fused ?? false, client, now: this.opts.clock.now() };
     if (body.length <= (this.opts.inlineMaxBytes ?? 0)) return parseAndValidate(task);
     const outcome = await this.pool.submit(task);
     if (!outcome.ok) throw fromWire(outcome.error);
