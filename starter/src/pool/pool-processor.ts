@@ -4,7 +4,8 @@ import type { ParserName } from '../ingest/parsers.ts';
 import type { IngestProcessor } from '../ingest/processor.ts';
 import type { Clock } from '../lib/clock.ts';
 import { isTodoError } from '../lib/todo.ts';
-import { parseAndValidate, type IngestOutcome, type IngestTask } from './ingest-task.ts';
+import { unpackMetrics } from '../ingest/packed-metrics.ts';
+import { parseAndValidate, type IngestTask, type PoolIngestOutcome } from './ingest-task.ts';
 import { WorkerPool } from './worker-pool.ts';
 
 export interface PoolProcessorOptions {
@@ -22,6 +23,8 @@ export interface PoolProcessorOptions {
   inlineMaxBytes?: number;
   /** Parse + validate straight from the bytes in one pass (ingest/byte-parser.ts): the finished service. */
   fused?: boolean;
+  /** Workers send the metrics back packed (packed-metrics.ts): the finished service. */
+  packed?: boolean;
 }
 
 /**
@@ -31,18 +34,18 @@ export interface PoolProcessorOptions {
  * data and are rethrown here as the same ParseError / ValidationError the other levels throw.
  */
 export class PoolProcessor implements IngestProcessor {
-  readonly pool: WorkerPool<IngestTask, IngestOutcome>;
+  readonly pool: WorkerPool<IngestTask, PoolIngestOutcome>;
 
   constructor(private readonly opts: PoolProcessorOptions) {
     this.pool = new WorkerPool({ handler: new URL('./ingest-task.ts', import.meta.url), size: opts.size, maxQueue: opts.maxQueue });
   }
 
   async process(body: Buffer, client: string): Promise<Metric[]> {
-    const task: IngestTask = { body, parser: this.opts.parser, fused: this.opts.fused ?? false, client, now: this.opts.clock.now() };
+    const task: IngestTask = { body, parser: this.opts.parser, fused: this.opts.fused ?? false, packed: this.opts.packed ?? false, client, now: this.opts.clock.now() };
     if (body.length <= (this.opts.inlineMaxBytes ?? 0)) return parseAndValidate(task);
     const outcome = await this.pool.submit(task);
     if (!outcome.ok) throw fromWire(outcome.error);
-    return outcome.metrics;
+    return 'packed' in outcome ? unpackMetrics(outcome.packed) : outcome.metrics;
   }
 
   async close(): Promise<void> {
