@@ -32,7 +32,8 @@ import { SeriesStore } from './storage/series-store.ts';
 import { SegmentStore } from './storage/segments/segment-store.ts';
 import { StorageConsumer } from './storage/storage-consumer.ts';
 import { SyncWriter, type MetricWriter } from './storage/writer.ts';
-import { createAsyncWriter, FINAL_WRITER_MAX_BATCH } from './storage/create-writer.ts';
+import { ThreadedWriter } from './storage/threaded-writer.ts';
+import { createAsyncWriter } from './storage/create-writer.ts';
 import { withBlockingDiskLatency } from './storage/disk-latency.ts';
 
 /**
@@ -72,7 +73,7 @@ function chooseProcessor(w: Wiring): IngestProcessor {
   if (kind === 'pool') {
     // Level 7: small bodies are parsed inline (a worker round trip costs more than their parse), and
     // every body is parsed and validated in one pass over its bytes (ingest/byte-parser.ts).
-    const final = w.config.level >= FINAL_LEVEL ? { inlineMaxBytes: FINAL_INLINE_MAX_BYTES, fused: true } : {};
+    const final = w.config.level >= FINAL_LEVEL ? { inlineMaxBytes: FINAL_INLINE_MAX_BYTES, fused: true, packed: true } : {};
     return new PoolProcessor({ parser: parserNameForLevel(w.config.level), clock: w.clock, ...final, ...poolSettingsFromEnv(process.env) });
   }
   if (kind === 'worker') return new WorkerPerRequestProcessor({ parser: parserNameForLevel(w.config.level), clock: w.clock });
@@ -80,7 +81,10 @@ function chooseProcessor(w: Wiring): IngestProcessor {
 }
 
 function chooseWriter(w: Wiring): MetricWriter {
-  if (w.config.level >= FINAL_LEVEL) return createAsyncWriter(w.config, w.log, { maxBatch: FINAL_WRITER_MAX_BATCH });
+  if (w.config.level >= FINAL_LEVEL) {
+    const { dataFile, diskLatencyMs, queueMax, flushIntervalMs } = w.config;
+    return new ThreadedWriter({ dataFile, diskLatencyMs, queueMax, flushIntervalMs }, w.log);
+  }
   if (w.config.level >= 2) return createAsyncWriter(w.config, w.log);
   return withBlockingDiskLatency(new SyncWriter(w.config.dataFile), w.config.diskLatencyMs);
 }

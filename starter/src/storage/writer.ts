@@ -10,6 +10,12 @@ import { separatorAfterTornLine } from './torn-line.ts';
  */
 export interface MetricWriter {
   write(batch: Metric[]): Promise<void>;
+  /**
+   * Optional: take several batches at once, as `write` would one after the other; one outcome per
+   * batch, in order (undefined = taken, else why not). A writer on another thread answers them
+   * with one round trip instead of one each.
+   */
+  writeAll?(batches: readonly Metric[][]): Promise<(Error | undefined)[]>;
   close(): Promise<void>;
 }
 
