@@ -52,4 +52,19 @@ describe('StorageConsumer with a writeAll writer', () => {
     await lastDrain;
     expect(store.select('m', {}, -Infinity, Infinity).flatMap((s) => s.points.map((p) => p.value)).sort()).toEqual([1, 4]);
   });
+
+  it('answers every batch of a hand-over with the error when the writer cannot be reached at all', async () => {
+    const queue = new MetricQueue();
+    const unreachable: MetricWriter = {
+      write: () => Promise.reject(new Error('unused')),
+      writeAll: () => Promise.reject(new Error('the writer thread exited')),
+      close: async () => {},
+    };
+    const consumer = new StorageConsumer(queue, unreachable, new SeriesStore());
+    const a = queue.push([metric(1)]);
+    const b = queue.push([metric(2)]);
+    await consumer.drain();
+    await expect(a).rejects.toThrow('exited');
+    await expect(b).rejects.toThrow('exited');
+  });
 });

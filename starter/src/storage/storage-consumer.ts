@@ -29,7 +29,13 @@ export class StorageConsumer {
   private handOver(): Promise<void> {
     this.handOverDue = undefined;
     const batches = this.queue.takeAll();
-    const settled = batches.length === 0 ? Promise.resolve() : this.writer.writeAll!(batches.map((b) => b.metrics)).then((outcomes) => batches.forEach((batch, i) => this.stored(batch, outcomes[i])));
+    const settled =
+      batches.length === 0
+        ? Promise.resolve()
+        : this.writer.writeAll!(batches.map((b) => b.metrics)).then(
+            (outcomes) => batches.forEach((batch, i) => this.stored(batch, outcomes[i])),
+            (err: unknown) => batches.forEach((batch) => batch.settle(err)), // every request gets an answer
+          );
     // A later drain() (close() waits for one) resolves only when every earlier hand-over has.
     this.running = Promise.all([this.running, settled]).then(() => undefined);
     return this.running;
@@ -39,17 +45,22 @@ export class StorageConsumer {
     for (const batch of this.queue.takeAll()) {
       try {
         await this.writer.write(batch.metrics);
-        this.stored(batch, undefined);
       } catch (err) {
         batch.settle(err);
+        continue;
       }
+      this.stored(batch, undefined);
     }
   }
 
   /** The writer took the batch (err undefined): make it queryable, then answer its request. */
   private stored(batch: QueuedBatch, err: Error | undefined): void {
     if (err) return batch.settle(err);
-    this.store.add(batch.metrics);
+    try {
+      this.store.add(batch.metrics);
+    } catch (addErr) {
+      return batch.settle(addErr);
+    }
     batch.settle();
   }
 }
