@@ -69,7 +69,8 @@ describe('ThreadedWriter', () => {
   });
 
   it('answers writes in flight with an error if its thread dies, instead of leaving requests hanging', async () => {
-    const w = new ThreadedWriter(settings({ diskLatencyMs: 200 }), () => {});
+    const logs: string[] = [];
+    const w = new ThreadedWriter(settings({ diskLatencyMs: 200 }), (line) => logs.push(line));
     await w.write(batch(0, 1));
     const inFlight = w.writeAll([batch(1, 1)]);
     await (w as unknown as { worker: Worker }).worker.terminate();
@@ -77,5 +78,6 @@ describe('ThreadedWriter', () => {
     expect(err?.message).toMatch(/writer thread/);
     await expect(w.write(batch(2, 1))).rejects.toThrow(/writer thread/);
     await expect(w.close()).rejects.toThrow(/writer thread/);
+    expect(logs).toEqual([expect.stringMatching(/^storage: the writer thread exited .*refused$/)]); // the operator is told once
   });
 });

@@ -31,14 +31,17 @@ export class ThreadedWriter implements MetricWriter {
   /** Set when the thread died: every later write is refused with it. */
   private dead: Error | undefined;
 
-  constructor(data: WriterThreadData, log: (line: string) => void) {
+  constructor(
+    data: WriterThreadData,
+    private readonly log: (line: string) => void,
+  ) {
     this.worker = createWorker(new URL('./writer-thread.ts', import.meta.url), { workerData: data });
     this.worker.on('message', (msg: FromWriterThread) => {
       if (msg.type === 'log') log(msg.line);
       else if (msg.type === 'written') this.settle(msg.id, msg.outcomes);
       else this.onClosed?.(msg);
     });
-    this.worker.on('error', (err) => this.fail(err));
+    this.worker.on('error', (err) => this.fail(new Error(`the writer thread failed: ${err.message}`)));
     this.worker.on('exit', (code) => this.fail(new Error(`the writer thread exited (code ${code})`)));
   }
 
@@ -89,6 +92,7 @@ export class ThreadedWriter implements MetricWriter {
   private fail(err: Error): void {
     if (this.dead) return;
     this.dead = err;
+    if (!this.closing) this.log(`storage: ${err.message}; every write from now on is refused`);
     for (const group of this.inFlight.values()) group.resolve(Array.from({ length: group.count }, () => err));
     this.inFlight.clear();
     this.onClosed?.({ type: 'closed', error: { name: err.name, message: err.message } });
