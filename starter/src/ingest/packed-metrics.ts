@@ -1,4 +1,5 @@
 import type { Metric } from './metric.ts';
+import { tagsJson } from './tags-json.ts';
 
 /**
  * Metrics on their way to another thread in the finished service (pool worker -> event loop, event
@@ -18,16 +19,6 @@ export interface PackedMetrics {
   columns: Float64Array;
 }
 
-/** JSON of frozen tags objects, which the byte parser shares between metrics with equal tags. */
-const tagsJson = new WeakMap<Record<string, string>, string>();
-
-function jsonOf(tags: Record<string, string>): string {
-  if (!Object.isFrozen(tags)) return JSON.stringify(tags);
-  let json = tagsJson.get(tags);
-  if (json === undefined) tagsJson.set(tags, (json = JSON.stringify(tags)));
-  return json;
-}
-
 /** Pack one or more batches, in order, as one list. */
 export function packMetrics(batches: readonly (readonly Metric[])[]): PackedMetrics {
   let n = 0;
@@ -42,7 +33,7 @@ export function packMetrics(batches: readonly (readonly Metric[])[]): PackedMetr
   for (const batch of batches) {
     for (const m of batch) {
       refs[i] = names.of(m.name);
-      refs[n + i] = tagSets.of(jsonOf(m.tags));
+      refs[n + i] = tagSets.of(tagsJson(m.tags));
       refs[2 * n + i] = clients.of(m.client);
       columns[i] = m.value;
       columns[n + i] = m.timestamp;

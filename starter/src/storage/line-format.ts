@@ -1,4 +1,5 @@
 import type { Metric } from '../ingest/metric.ts';
+import { tagsJson } from '../ingest/tags-json.ts';
 
 /**
  * One metric per line in the data file:
@@ -8,17 +9,7 @@ export function encodeLine(m: Metric): string {
   // Byte for byte what JSON.stringify({ name, value, timestamp: ISO string, tags, client }) gives
   // (test/line-format.test.ts checks it), 3-4x faster: the writer encodes every metric it stores.
   const client = m.client === undefined ? '' : `,"client":${quoted(m.client)}`;
-  return `{"name":${quoted(m.name)},"value":${JSON.stringify(m.value)},"timestamp":"${isoTime(m.timestamp)}","tags":${tagsLiteral(m.tags)}${client}}`;
-}
-
-/** JSON of frozen tags objects: those are shared by every metric with the same tag set (ingest/byte-parser.ts) and cannot change. */
-const frozenTags = new WeakMap<Record<string, string>, string>();
-
-function tagsLiteral(tags: Record<string, string>): string {
-  if (!Object.isFrozen(tags)) return JSON.stringify(tags);
-  let json = frozenTags.get(tags);
-  if (json === undefined) frozenTags.set(tags, (json = JSON.stringify(tags)));
-  return json;
+  return `{"name":${quoted(m.name)},"value":${JSON.stringify(m.value)},"timestamp":"${isoTime(m.timestamp)}","tags":${tagsJson(m.tags)}${client}}`;
 }
 
 /** JSON string literals of names and client ids, which repeat from line to line. */
