@@ -82,10 +82,9 @@ export class ThreadedWriter implements MetricWriter {
     const group = this.inFlight.get(id);
     if (!group) return;
     this.inFlight.delete(id);
-    const missing = new Error('the writer thread gave no answer for a batch');
     group.resolve(Array.from({ length: group.count }, (_, i) => {
       const o = outcomes[i];
-      return o === undefined ? missing : o.ok ? undefined : writerErrorFromWire(o.error);
+      return o === undefined ? new Error('the writer thread gave no answer for a batch') : o.ok ? undefined : writerErrorFromWire(o.error);
     }));
   }
 
