@@ -39,6 +39,13 @@ describe('console report', () => {
     expect(text.match(/AlertEngine\.evaluate is not implemented yet/g)).toHaveLength(1);
   });
 
+  test('a partial run whose checks all passed is not called done', () => {
+    const text = renderReport(SAMPLES.partial!, { color: false });
+    expect(text).not.toContain('done ✓');
+    expect(text).toContain('partial run: not run roundtrip, baseline');
+    expect(renderSummary(SAMPLES.partial!)).toContain('Partial run: not a verdict');
+  });
+
   test('colour only when asked', () => {
     expect(renderReport(SAMPLES.pass!, { color: false })).not.toMatch(/\u001b\[/);
     expect(renderReport(SAMPLES.pass!, { color: true })).toMatch(/\u001b\[/);

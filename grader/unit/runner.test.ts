@@ -49,6 +49,16 @@ describe('runCorrectnessCheck', () => {
     expect(r.summary).toContain('hang or deadlock suspected in "waits on a lock nobody releases"');
   });
 
+  test('an error thrown outside the assertions fails the check as a crash, naming the test it happened in', async () => {
+    const r = await runCorrectnessCheck(check('unhandled'), ctx);
+    expect(r.status).toBe('fail');
+    expect(r.reason).toBe('crash');
+    expect(r.summary).toContain('during "accepts a metric"');
+    expect(r.summary).toContain('worker 3 crashed');
+    expect(r.failures[0]!.test).toBe('accepts a metric');
+    expect(r.failures[0]!.message).toContain('Uncaught Exception: worker 3 crashed');
+  });
+
   test('a file that cannot load is an error, not a wall of failures', async () => {
     const r = await runCorrectnessCheck(check('crash'), ctx);
     expect(r.status).toBe('error');

@@ -9,8 +9,11 @@ const history = readHistory(REPO_ROOT);
 for (const phase of PHASES) {
   const runs = history.filter((h) => h.phase === phase.id);
   const last = runs.at(-1);
-  const mark = !last ? c.gray('·') : last.status === 'pass' ? c.green('✓') : c.red('✗');
-  const state = !last ? c.gray('not graded yet') : `${last.passed} passed, ${last.failed} failed (${runs.length} run${runs.length === 1 ? '' : 's'}, last ${last.at.slice(0, 16).replace('T', ' ')})`;
+  // A partial run (--only, --skip-perf, watch) is progress, not a verdict: it never shows as done.
+  const mark = !last ? c.gray('·') : last.status !== 'pass' ? c.red('✗') : last.partial ? c.yellow('~') : c.green('✓');
+  const state = !last
+    ? c.gray('not graded yet')
+    : `${last.passed} passed, ${last.failed} failed${last.partial ? ' in a partial run' : ''} (${runs.length} run${runs.length === 1 ? '' : 's'}, last ${last.at.slice(0, 16).replace('T', ' ')})`;
   console.log(`${mark} phase ${phase.id} ${phase.slug.padEnd(12)} ${state}`);
   const measured = runs.filter((r) => Object.keys(r.perf).length > 0);
   if (measured.length > 0) {

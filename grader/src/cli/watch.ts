@@ -4,6 +4,8 @@ import { createInterface } from 'node:readline';
 import type { PhaseSpec } from '../registry/types.ts';
 import { gradeTree } from '../run/grade-tree.ts';
 import { renderReport } from '../report/console.ts';
+import { saveReport } from '../report/files.ts';
+import { REPO_ROOT } from '../harness/target.ts';
 
 /**
  * Re-grade (correctness only) whenever a file under starter/ changes. Keys: Enter re-grades,
@@ -21,6 +23,7 @@ export async function watchAndGrade(opts: { phase: PhaseSpec; target: string; se
     running = true;
     console.clear();
     const report = await gradeTree({ ...opts, perf });
+    saveReport(REPO_ROOT, report); // a partial run unless p was pressed: recorded, never as the phase done
     console.log(renderReport(report, { color: process.stdout.isTTY === true && !process.env.NO_COLOR }));
     console.log('watching starter/ — Enter: re-grade, p: with performance, q: quit');
     running = false;

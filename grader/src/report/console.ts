@@ -59,8 +59,11 @@ export function renderReport(report: GradeReport, opts: RenderOptions): string {
   }
   out.push('');
   if (report.failed > 0) out.push(c.gray(`seed ${report.seed} (replay this run: npm run grade -- --seed ${report.seed})`));
+  if (report.partial) out.push(c.yellow(`partial run: not run ${report.partial.notRun.join(', ')}`));
   const verdict =
-    report.status === 'pass'
+    report.status === 'pass' && report.partial
+      ? c.yellow.bold(`Every check that ran passed, but this was a partial run: phase ${report.phase.id} is done only when a full \`npm run grade\` passes.`)
+      : report.status === 'pass'
       ? c.green.bold(`Phase ${report.phase.id} done ✓`)
       : report.status === 'error'
         ? c.magenta.bold('Your code could not run; fix the errors above first.')

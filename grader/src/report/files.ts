@@ -13,13 +13,24 @@ export interface HistoryEntry {
   passed: number;
   failed: number;
   branch?: string;
+  /** A run that left checks out (--only, --skip-perf, watch): never shown as the phase done. */
+  partial?: boolean;
   perf: Record<string, { value: number; unit: string; details: Record<string, number | string> }>;
 }
 
 export function toHistoryEntry(r: GradeReport): HistoryEntry {
   const perf: HistoryEntry['perf'] = {};
   for (const c of r.checks) if (c.measured) perf[c.id] = { value: c.measured.value, unit: c.measured.unit, details: c.measured.details };
-  return { at: r.startedAt, phase: r.phase.id, status: r.status, passed: r.passed, failed: r.failed, branch: r.branch, perf };
+  return {
+    at: r.startedAt,
+    phase: r.phase.id,
+    status: r.status,
+    passed: r.passed,
+    failed: r.failed,
+    branch: r.branch,
+    ...(r.partial ? { partial: true } : {}),
+    perf,
+  };
 }
 
 /** Write `.grade/report.json` and append to `.grade/history.jsonl` (the seeds' performance_results). */

@@ -19,7 +19,7 @@ export function renderSummary(report: GradeReport): string {
   const lines = [
     `## MetricStream Labs — phase ${report.phase.id}: ${report.phase.title}`,
     '',
-    `**${report.status === 'pass' ? 'Phase done ✅' : 'Not done yet'}** — ${report.passed} passed, ${report.failed} failed`,
+    `**${report.status !== 'pass' ? 'Not done yet' : report.partial ? 'Partial run: not a verdict' : 'Phase done ✅'}** — ${report.passed} passed, ${report.failed} failed${report.partial ? ` (not run: ${report.partial.notRun.join(', ')})` : ''}`,
     '',
     '| | check | result | measured | read |',
     '|---|---|---|---|---|',

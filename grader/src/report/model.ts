@@ -59,6 +59,11 @@ export interface GradeReport {
   startedAt: string;
   durationMs: number;
   checks: CheckResult[];
+  /**
+   * Set when some of the phase's checks were not run (`--only`, `--skip-perf`, watch mode): such a run
+   * is never a verdict on the phase, whatever the checks that did run said.
+   */
+  partial?: { notRun: string[] };
   passed: number;
   failed: number;
   status: 'pass' | 'fail' | 'error';

@@ -53,3 +53,7 @@ export function runChild(
 
 /** Remove ANSI colour codes from a child's output before it goes into a report. */
 export const stripAnsi = (s: string): string => s.replace(/\u001b\[[0-9;]*m/g, '');
+
+/** How a child ended, in words: "exited with code 1", "was killed by SIGKILL". */
+export const describeExit = (run: Pick<ChildRun, 'code' | 'signal'>): string =>
+  run.signal ? `was killed by ${run.signal}` : `exited with code ${run.code}`;

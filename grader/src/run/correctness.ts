@@ -4,7 +4,8 @@ import path from 'node:path';
 import { DEFAULT_DEADLINE_MS, type CorrectnessCheck } from '../registry/types.ts';
 import { cap, type CheckResult, type Reason, type TestFailure } from '../report/model.ts';
 import { REPO_ROOT } from '../harness/target.ts';
-import { runChild, stripAnsi } from './child.ts';
+import { describeExit, runChild, stripAnsi } from './child.ts';
+import type { UnhandledError } from './unhandled-reporter.ts';
 
 export interface RunContext {
   /** Tree under test (its starter/ holds the learner's code). */
@@ -26,6 +27,7 @@ interface VitestJson {
 
 const VITEST = path.join(REPO_ROOT, 'node_modules/vitest/vitest.mjs');
 const GRADED_CONFIG = 'grader/vitest.graded.config.ts';
+const UNHANDLED_REPORTER = './grader/src/run/unhandled-reporter.ts';
 
 /** The message a learner should read: the assertion text, without the stack trace. */
 export function firstLines(message: string): string {
@@ -35,6 +37,37 @@ export function firstLines(message: string): string {
 }
 
 const TODO_RE = /TODO\(phase-\d+\): [^\n]*/;
+
+/** The first stack frame in the learner's code (starter/), so a crash points at a line they wrote. */
+function learnerFrame(stack: string): string | undefined {
+  return stack
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l.startsWith('at ') && l.includes(`${path.sep}starter${path.sep}`));
+}
+
+function readUnhandled(file: string): UnhandledError[] {
+  if (!existsSync(file)) return [];
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as UnhandledError[];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * An error thrown outside any assertion (an uncaught exception, an unhandled rejection) fails the
+ * check whatever the assertions said: in the real service it kills the process.
+ */
+function crashFailures(errors: UnhandledError[]): TestFailure[] {
+  return errors.map((e) => {
+    const frame = learnerFrame(e.stack);
+    return {
+      test: e.test ?? '(outside any test)',
+      message: firstLines(`${e.type}: ${e.message}`) + (frame ? `\n${frame}` : ''),
+    };
+  });
+}
 const TIMEOUT_RE = /Test timed out in (\d+)ms/;
 
 function classify(failures: TestFailure[]): Reason {
@@ -51,6 +84,7 @@ export async function runCorrectnessCheck(check: CorrectnessCheck, ctx: RunConte
   const work = mkdtempSync(path.join(os.tmpdir(), 'ms-grade-'));
   const reportFile = path.join(work, 'vitest.json');
   const progressFile = path.join(work, 'progress');
+  const unhandledFile = path.join(work, 'unhandled.json');
   const deadlineMs = check.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const base = {
     kind: 'correctness' as const,
@@ -62,7 +96,16 @@ export async function runCorrectnessCheck(check: CorrectnessCheck, ctx: RunConte
   try {
     const run = await runChild(
       process.execPath,
-      [VITEST, 'run', '--config', GRADED_CONFIG, check.file, '--reporter=json', `--outputFile=${reportFile}`],
+      [
+        VITEST,
+        'run',
+        '--config',
+        GRADED_CONFIG,
+        check.file,
+        '--reporter=json',
+        `--outputFile=${reportFile}`,
+        `--reporter=${UNHANDLED_REPORTER}`,
+      ],
       {
         cwd: REPO_ROOT,
         deadlineMs,
@@ -71,6 +114,7 @@ export async function runCorrectnessCheck(check: CorrectnessCheck, ctx: RunConte
           MS_TARGET: ctx.target,
           MS_SEED: String(ctx.seed),
           MS_PROGRESS_FILE: progressFile,
+          MS_UNHANDLED_FILE: unhandledFile,
           NO_COLOR: '1',
           FORCE_COLOR: '0',
         },
@@ -99,7 +143,7 @@ export async function runCorrectnessCheck(check: CorrectnessCheck, ctx: RunConte
         status: 'error',
         reason: 'crash',
         summary: 'the test file could not run',
-        failures: [{ test: check.file, message: firstLines(run.stderr || run.stdout || `exit code ${run.code}`) }],
+        failures: [{ test: check.file, message: firstLines(run.stderr || run.stdout || describeExit(run)) }],
         durationMs,
       };
     }
@@ -123,6 +167,26 @@ export async function runCorrectnessCheck(check: CorrectnessCheck, ctx: RunConte
     const passed = assertions.filter((a) => a.status === 'passed').length;
     const failures = failed.map((a) => ({ test: a.fullName, message: firstLines(a.failureMessages[0] ?? 'failed') }));
     const tests = { passed, total: assertions.length };
+    const unhandled = readUnhandled(unhandledFile);
+    // All assertions passed, yet vitest failed the run: something the report does not name went wrong.
+    const silentFailure = failed.length === 0 && unhandled.length === 0 && run.code !== 0;
+    if (unhandled.length > 0 || silentFailure) {
+      const crashes = silentFailure
+        ? [{ test: '(the test run)', message: `the test process ${describeExit(run)} although every test passed` }]
+        : crashFailures(unhandled);
+      const first = unhandled[0];
+      return {
+        ...base,
+        status: 'fail',
+        reason: 'crash',
+        summary: first
+          ? `your code threw outside the tests (${first.type.toLowerCase()}${first.test ? ` during "${first.test}"` : ''}): ${first.message.split('\n')[0]}`
+          : crashes[0]!.message,
+        failures: [...crashes, ...failures].slice(0, ctx.maxFailures ?? 3),
+        tests,
+        durationMs,
+      };
+    }
     if (failed.length === 0 && passed > 0) return { ...base, status: 'pass', failures: [], tests, durationMs };
 
     const reason = classify(failures);

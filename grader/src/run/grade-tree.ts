@@ -79,6 +79,12 @@ export async function gradeTree(opts: GradeOptions): Promise<GradeReport> {
     push(await runPerfCheck(check, ctx));
   }
 
+  // Checks left out by request make the run partial; perf skipped because correctness failed does not:
+  // that run is already a full verdict (not done).
+  const notRun = [
+    ...phase.checks.filter((c) => !wanted(c.id)),
+    ...phase.perf.filter((c) => !wanted(c.id) || opts.perf === false),
+  ].map((c) => c.id);
   return {
     version: 1,
     phase: { id: phase.id, slug: phase.slug, title: phase.title },
@@ -88,6 +94,7 @@ export async function gradeTree(opts: GradeOptions): Promise<GradeReport> {
     startedAt,
     durationMs: performance.now() - started,
     checks,
+    ...(notRun.length > 0 ? { partial: { notRun } } : {}),
     ...summarize(checks),
   };
 }
