@@ -82,5 +82,53 @@ export const phase0: PhaseSpec = {
       failsChecks: ['query'],
       messageIncludes: 'p95',
     },
+    {
+      name: 'max-seeded-zero',
+      bug: 'max starts from 0 instead of the first value, so the max of negative values is 0.',
+      failsChecks: ['query'],
+      messageIncludes: 'Expected max of [-5,-2] to be -2',
+    },
+    {
+      name: 'p95-rounded-rank',
+      bug: 'p95 rounds the rank (Math.round(0.95 n)) instead of taking its ceiling, one value low whenever 0.95 n has a fraction below .5.',
+      failsChecks: ['query'],
+      messageIncludes: 'ceil, not round',
+    },
+    {
+      name: 'empty-aggregate-nan',
+      bug: 'aggregate([]) returns NaN instead of throwing the RangeError the exercise asks for.',
+      failsChecks: ['query'],
+      messageIncludes: 'to throw a RangeError',
+    },
+    {
+      name: 'timestamp-any-date-parse',
+      bug: 'The validator accepts any string Date.parse understands ("2025-09-17", an HTTP date, no time zone) instead of ISO 8601 with Z or an offset.',
+      failsChecks: ['validation'],
+      messageIncludes: 'metrics[0].timestamp',
+    },
+    {
+      name: 'tag-count-off-by-one',
+      bug: 'The tag limit is checked with >= 32, so the 32 tags the lesson allows are refused.',
+      failsChecks: ['validation'],
+      messageIncludes: 'accept exactly 32 tags',
+    },
+    {
+      name: 'alert-comparator-ignored',
+      bug: "nextAlertState tests value > threshold whatever the rule's comparator, so a '<' rule never fires.",
+      failsChecks: ['alerts'],
+      messageIncludes: 'rule to fire at 5',
+    },
+    {
+      name: 'no-data-as-zero',
+      bug: 'nextAlertState evaluates an empty window as the value 0 (value ?? 0), so a "<= 0" rule fires with no data.',
+      failsChecks: ['alerts'],
+      messageIncludes: 'undefined is not 0',
+    },
+    {
+      name: 'episode-keeps-old-start',
+      bug: 'A new episode after resolved keeps the old pendingSince, so it fires at once instead of after forMs.',
+      failsChecks: ['alerts'],
+      messageIncludes: 'must wait its own 30 s',
+    },
   ],
 };

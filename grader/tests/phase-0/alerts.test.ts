@@ -98,6 +98,121 @@ describe('nextAlertState', () => {
   });
 });
 
+describe('nextAlertState, every transition', () => {
+  it('records the evaluated value in pending and inactive states too', async () => {
+    const s = await run([
+      [0, HOT],
+      [10_000, COOL],
+      [20_000, COOL],
+    ]);
+    expect(s[0], `Expected the pending state to carry the value it was evaluated with, got ${JSON.stringify(s[0])}`).toMatchObject({ status: 'pending', pendingSince: T0, value: HOT });
+    expect(s[1], `Expected the inactive state to carry the value it was evaluated with, got ${JSON.stringify(s[1])}`).toMatchObject({ status: 'inactive', value: COOL });
+    expect(s[2], `Expected inactive to stay inactive while the condition is false, got ${JSON.stringify(s[2])}`).toMatchObject({ status: 'inactive', value: COOL });
+  });
+
+  it('keeps pendingSince, firedAt and the first resolvedAt while resolved', async () => {
+    const s = await run([
+      [0, HOT],
+      [30_000, HOT],
+      [40_000, COOL],
+      [50_000, COOL],
+    ]);
+    expect(s[2], `Expected resolved to keep pendingSince and firedAt of the episode and set resolvedAt = now, got ${JSON.stringify(s[2])}`).toMatchObject({
+      status: 'resolved',
+      pendingSince: T0,
+      firedAt: T0 + 30_000,
+      resolvedAt: T0 + 40_000,
+    });
+    expect(s[3], `Expected a resolved alert to stay as it is while the condition is false (resolvedAt stays T0+40s), got ${JSON.stringify(s[3])}`).toMatchObject({
+      status: 'resolved',
+      pendingSince: T0,
+      firedAt: T0 + 30_000,
+      resolvedAt: T0 + 40_000,
+    });
+  });
+
+  it('times a new episode from its own start: forMs again after resolved -> pending', async () => {
+    const s = await run([
+      [0, HOT],
+      [30_000, HOT],
+      [40_000, COOL],
+      [60_000, HOT],
+      [89_999, HOT],
+      [90_000, HOT],
+    ]);
+    expect(statuses(s), `Expected pending -> firing -> resolved -> pending -> pending -> firing: the new episode must wait its own 30 s, got ${statuses(s)}`).toBe(
+      'pending -> firing -> resolved -> pending -> pending -> firing',
+    );
+    expect(s[3]?.firedAt, `Expected the new episode's pending state to carry no firedAt (it has not fired yet), got ${JSON.stringify(s[3])}`).toBeUndefined();
+    expect(s[3]?.resolvedAt, `Expected the new episode's pending state to carry no resolvedAt, got ${JSON.stringify(s[3])}`).toBeUndefined();
+    expect(s[5], `Expected the new episode to fire at T0+90s with pendingSince T0+60s, got ${JSON.stringify(s[5])}`).toMatchObject({ status: 'firing', pendingSince: T0 + 60_000, firedAt: T0 + 90_000 });
+    expect(s[5]?.resolvedAt, `Expected a firing state to carry no resolvedAt of the previous episode, got ${JSON.stringify(s[5])}`).toBeUndefined();
+  });
+
+  it('goes straight from resolved to firing when forMs is 0', async () => {
+    const s = await run(
+      [
+        [0, HOT],
+        [10_000, COOL],
+        [20_000, HOT],
+      ],
+      { ...RULE, forMs: 0 },
+    );
+    expect(statuses(s), `Expected firing -> resolved -> firing with forMs = 0 (every breach fires at once), got ${statuses(s)}`).toBe('firing -> resolved -> firing');
+    expect(s[2], `Expected the second episode to fire at its own time, got ${JSON.stringify(s[2])}`).toMatchObject({ status: 'firing', pendingSince: T0 + 20_000, firedAt: T0 + 20_000 });
+  });
+
+  it('turns pending into inactive when the window holds no data', async () => {
+    const s = await run([
+      [0, HOT],
+      [10_000, undefined],
+      [20_000, HOT],
+      [49_999, HOT],
+    ]);
+    expect(statuses(s), `Expected pending -> inactive -> pending -> pending: no data is "not breached", so it resets the for-duration, got ${statuses(s)}`).toBe(
+      'pending -> inactive -> pending -> pending',
+    );
+  });
+
+  it('uses the rule’s comparator, not always ">"', async () => {
+    const low: AlertRule = { ...RULE, name: 'disk_low', comparator: '<', threshold: 10, forMs: 0 };
+    const s = await run(
+      [
+        [0, 5],
+        [10_000, 15],
+        [20_000, 10],
+      ],
+      low,
+    );
+    expect(statuses(s), `Expected a "< 10" rule to fire at 5, resolve at 15 and stay resolved at 10, got ${statuses(s)}`).toBe('firing -> resolved -> resolved');
+    const atLeast = await run([[0, 90]], { ...RULE, comparator: '>=', forMs: 0 });
+    expect(atLeast[0]?.status, `Expected a ">= 90" rule to fire at exactly 90, got ${JSON.stringify(atLeast[0]?.status)}`).toBe('firing');
+    const equal = await run([[0, 90]], { ...RULE, comparator: '==', forMs: 0 });
+    expect(equal[0]?.status, `Expected an "== 90" rule to fire at exactly 90, got ${JSON.stringify(equal[0]?.status)}`).toBe('firing');
+  });
+
+  it('never treats no data as a breach, whatever the comparator', async () => {
+    for (const comparator of ['<', '<=', '==', '>', '>='] as const) {
+      const rule: AlertRule = { ...RULE, comparator, threshold: 0, forMs: 0 };
+      const s = await run(
+        [
+          [0, undefined],
+          [10_000, comparator === '<' ? -1 : 0],
+          [20_000, undefined],
+        ],
+        rule,
+      );
+      if (comparator === '>') {
+        expect(statuses(s), `Expected "> 0": no data, 0 (not breached), no data: inactive throughout, got ${statuses(s)}`).toBe('inactive -> inactive -> inactive');
+        continue;
+      }
+      expect(statuses(s), `Expected a "${comparator} 0" rule with no data to stay inactive, fire on a breach, and resolve when the data stops (undefined is not 0), got ${statuses(s)}`).toBe(
+        'inactive -> firing -> resolved',
+      );
+    }
+  });
+});
+
 describe('alerting in the service (ManualClock)', () => {
   let svc: InProcessService | undefined;
   afterAll(() => svc?.close());

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, postMetrics, startInProcess, type InProcessService } from '../../src/harness/in-process.ts';
-import { aggregateModule, T0, type AggName } from './support.ts';
+import { isTodoError } from '../../../starter/src/lib/todo.ts';
+import { aggregateModule, describeError, T0, type AggName } from './support.ts';
 
 // 1..20 shuffled: every aggregation has one right answer.
 const VALUES = [7, 3, 19, 1, 12, 20, 5, 9, 14, 2, 18, 11, 6, 16, 4, 10, 15, 8, 17, 13];
@@ -19,6 +20,53 @@ describe('aggregate', () => {
     expect(aggregate([42], 'p95'), 'Expected p95 of a single value to be that value').toBe(42);
     expect(aggregate([5, 1, 3], 'p95'), 'Expected p95 of [5,1,3] = sorted[ceil(2.85)-1] = 5').toBe(5);
     expect(aggregate([-2, -8], 'min'), 'Expected min of [-2,-8] to be -8').toBe(-8);
+  });
+
+  // [the values, what each aggregation must return, why the case matters]
+  const EDGES: Array<[number[], Record<AggName, number>, string]> = [
+    [[-5, -2], { count: 2, sum: -7, avg: -3.5, min: -5, max: -2, p95: -2 }, 'all negative: start from the first value, never from 0'],
+    [[-7], { count: 1, sum: -7, avg: -7, min: -7, max: -7, p95: -7 }, 'a single negative value'],
+    [[3, 8], { count: 2, sum: 11, avg: 5.5, min: 3, max: 8, p95: 8 }, 'all positive: start from the first value, never from 0'],
+    [[4, 4, 4], { count: 3, sum: 12, avg: 4, min: 4, max: 4, p95: 4 }, 'equal values'],
+    [[0.5, 0.25, 0.125], { count: 3, sum: 0.875, avg: 0.875 / 3, min: 0.125, max: 0.5, p95: 0.5 }, 'fractions'],
+    [[-10, -2, -30], { count: 3, sum: -42, avg: -14, min: -30, max: -2, p95: -2 }, 'negatives: sort numerically, not as text'],
+    [[100, 9, 20], { count: 3, sum: 129, avg: 43, min: 9, max: 100, p95: 100 }, 'sort by value, not as text ("100" < "20" < "9")'],
+    [[0, -1, 0], { count: 3, sum: -1, avg: -1 / 3, min: -1, max: 0, p95: 0 }, 'zeros count as values'],
+  ];
+  for (const [values, want, why] of EDGES) {
+    it(`aggregates [${values.join(',')}] (${why})`, async () => {
+      const { aggregate } = await aggregateModule();
+      for (const [agg, expected] of Object.entries(want)) {
+        const got = aggregate(values, agg as AggName);
+        const message = `Expected ${agg} of [${values.join(',')}] to be ${expected} (${why}), got ${got}`;
+        // A mean may be summed in another order: allow rounding in the last digits, nothing more.
+        if (agg === 'avg') expect(got, message).toBeCloseTo(expected, 12);
+        else expect(got, message).toBe(expected);
+      }
+    });
+  }
+
+  it('takes the nearest rank ceil(0.95 n), not a rounded or interpolated one', async () => {
+    const { aggregate } = await aggregateModule();
+    const eleven = [11, 1, 10, 2, 9, 3, 8, 4, 7, 5, 6];
+    expect(aggregate(eleven, 'p95'), `Expected p95 of 1..11 = sorted[ceil(10.45)-1] = 11 (ceil, not round), got ${aggregate(eleven, 'p95')}`).toBe(11);
+    const two = [2, 1];
+    expect(aggregate(two, 'p95'), `Expected p95 of [1,2] = sorted[ceil(1.9)-1] = 2, got ${aggregate(two, 'p95')}`).toBe(2);
+  });
+
+  it('refuses an empty list with a RangeError for every aggregation', async () => {
+    const { aggregate } = await aggregateModule();
+    for (const agg of Object.keys(EXPECTED) as AggName[]) {
+      let outcome: string;
+      try {
+        outcome = `returned ${aggregate([], agg)}`;
+      } catch (err) {
+        if (isTodoError(err)) throw err;
+        if (err instanceof RangeError || (err as Error | undefined)?.name === 'RangeError') continue;
+        outcome = `threw ${describeError(err)}`;
+      }
+      throw new Error(`Expected aggregate([], '${agg}') to throw a RangeError (an empty list is a programming error), but it ${outcome}`);
+    }
   });
 
   it('does not reorder the caller’s array', async () => {
@@ -63,6 +111,48 @@ describe('bucketize', () => {
       { t: T0 + 1, value: 20 / 3 },
     ]);
     expect(bucketize(points, { start: T0 + 30_000, end: T0 + 40_000, agg: 'max' }), 'Expected [] when no point is in range').toEqual([]);
+  });
+
+  it('aggregates each bucket on its own values, negative ones included', async () => {
+    const { bucketize } = await aggregateModule();
+    const cold = [
+      { t: T0, value: -5 },
+      { t: T0 + 1_000, value: -2 },
+      { t: T0 + 10_000, value: -9 },
+    ];
+    const got = bucketize(cold, { start: T0, end: T0 + 19_999, step: 10_000, agg: 'max' });
+    expect(got, `Expected max per bucket [-2 at T0, -9 at T0+10s] (max starts from the bucket's first value, not 0), got ${JSON.stringify(got)}`).toEqual([
+      { t: T0, value: -2 },
+      { t: T0 + 10_000, value: -9 },
+    ]);
+  });
+
+  it('starts buckets at the range start, not at multiples of step since 1970', async () => {
+    const { bucketize } = await aggregateModule();
+    const start = T0 + 3;
+    const pts = [
+      { t: start, value: 1 },
+      { t: start + 9, value: 2 },
+      { t: start + 10, value: 4 },
+      { t: start + 25, value: 8 },
+    ];
+    const got = bucketize(pts, { start, end: start + 25, step: 10, agg: 'sum' });
+    expect(got, `Expected buckets at start (1+2), start+10 (4) and start+20 (8, the end is included), got ${JSON.stringify(got.map((p) => ({ t: p.t - start, value: p.value })))} (t relative to start)`).toEqual([
+      { t: start, value: 3 },
+      { t: start + 10, value: 4 },
+      { t: start + 20, value: 8 },
+    ]);
+  });
+
+  it('returns [] for no points and keeps points that share a time stamp', async () => {
+    const { bucketize } = await aggregateModule();
+    expect(bucketize([], { start: T0, end: T0 + 1_000, step: 100, agg: 'count' }), 'Expected [] for no points').toEqual([]);
+    const same = [
+      { t: T0 + 500, value: 1 },
+      { t: T0 + 500, value: 2 },
+      { t: T0 + 500, value: 3 },
+    ];
+    expect(bucketize(same, { start: T0, end: T0 + 1_000, agg: 'count' }), 'Expected all 3 points at the same t to count').toEqual([{ t: T0, value: 3 }]);
   });
 
   it('does not depend on the input being sorted', async () => {

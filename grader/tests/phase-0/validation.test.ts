@@ -50,6 +50,28 @@ describe('validatePayload accepts well-formed payloads', () => {
   });
 });
 
+/** `n` distinct valid tags. */
+function manyTags(n: number): Record<string, string> {
+  return Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, `v${i}`]));
+}
+
+// [what is sent (one metric entry), what the stored Metric must be apart from name/client]
+const GOOD_EDGES: Array<[string, Record<string, unknown>, Partial<Metric>]> = [
+  ['a name of exactly 200 characters', { name: 'n'.repeat(200), value: 1 }, { name: 'n'.repeat(200) }],
+  ['a name with ":" and "." and a leading "_"', { name: '_job:http.requests', value: 1 }, { name: '_job:http.requests' }],
+  ['a name starting with ":"', { name: ':recorded', value: 1 }, { name: ':recorded' }],
+  ['a value of 0', { name: 'up', value: 0 }, { value: 0 }],
+  ['a negative fractional value', { name: 'temp', value: -0.25 }, { value: -0.25 }],
+  ['an epoch timestamp of 0 (>= 0 is allowed)', { name: 'up', value: 1, timestamp: 0 }, { timestamp: 0 }],
+  ['an ISO timestamp without fractional seconds', { name: 'up', value: 1, timestamp: '2025-09-17T13:45:23Z' }, { timestamp: Date.parse('2025-09-17T13:45:23Z') }],
+  ['an ISO timestamp with a negative offset', { name: 'up', value: 1, timestamp: '2025-09-17T08:45:23.123-05:00' }, { timestamp: Date.parse('2025-09-17T13:45:23.123Z') }],
+  ['exactly 32 tags', { name: 'up', value: 1, tags: manyTags(32) }, { tags: manyTags(32) }],
+  ['a tag value of exactly 200 characters', { name: 'up', value: 1, tags: { host: 'h'.repeat(200) } }, { tags: { host: 'h'.repeat(200) } }],
+  ['an empty tag value', { name: 'up', value: 1, tags: { host: '' } }, { tags: { host: '' } }],
+  ['tag keys with ".", "-" and a leading "_"', { name: 'up', value: 1, tags: { 'k8s.pod-name': 'p', _private: 'x' } }, { tags: { 'k8s.pod-name': 'p', _private: 'x' } }],
+  ['empty tags', { name: 'up', value: 1, tags: {} }, { tags: {} }],
+];
+
 // [what is sent, the field the error must name]
 const BAD: Array<[string, unknown, string]> = [
   ['an array instead of an object', [good], 'body'],
@@ -77,6 +99,32 @@ const BAD: Array<[string, unknown, string]> = [
   ['tags that are an array', { metrics: [{ ...good, tags: ['a'] }] }, 'metrics[0].tags'],
   ['a numeric tag value', { metrics: [{ ...good, tags: { host: 'a', port: 8080 } }] }, 'metrics[0].tags.port'],
   ['a bad third metric', { metrics: [good, good, { ...good, value: 'high' }] }, 'metrics[2].value'],
+  // every row of the lesson's table, at and past its limits
+  ['a body that is a string', '{"metrics":[]}', 'body'],
+  ['a metric that is null', { metrics: [null] }, 'metrics[0]'],
+  ['a metric that is an array', { metrics: [[good]] }, 'metrics[0]'],
+  ['a name of 201 characters (at most 200)', { metrics: [{ ...good, name: 'a'.repeat(201) }] }, 'metrics[0].name'],
+  ['a name starting with a digit', { metrics: [{ ...good, name: '1cpu' }] }, 'metrics[0].name'],
+  ['a name with a dash', { metrics: [{ ...good, name: 'cpu-usage' }] }, 'metrics[0].name'],
+  ['a name with a trailing newline', { metrics: [{ ...good, name: 'cpu\n' }] }, 'metrics[0].name'],
+  ['a -Infinity value', { metrics: [{ ...good, value: -Infinity }] }, 'metrics[0].value'],
+  ['an object value', { metrics: [{ ...good, value: { v: 1 } }] }, 'metrics[0].value'],
+  ['an ISO timestamp without Z or an offset', { metrics: [{ ...good, timestamp: '2025-09-17T13:45:23.123' }] }, 'metrics[0].timestamp'],
+  ['a date without a time', { metrics: [{ ...good, timestamp: '2025-09-17' }] }, 'metrics[0].timestamp'],
+  ['an HTTP-style date (Date.parse accepts it, ISO 8601 does not)', { metrics: [{ ...good, timestamp: 'Wed, 17 Sep 2025 13:45:23 GMT' }] }, 'metrics[0].timestamp'],
+  ['epoch ms sent as a string', { metrics: [{ ...good, timestamp: '1758116723000' }] }, 'metrics[0].timestamp'],
+  ['a NaN timestamp', { metrics: [{ ...good, timestamp: NaN }] }, 'metrics[0].timestamp'],
+  ['null tags', { metrics: [{ ...good, tags: null }] }, 'metrics[0].tags'],
+  ['33 tags (at most 32)', { metrics: [{ ...good, tags: manyTags(33) }] }, 'metrics[0].tags'],
+  ['a tag key starting with a digit', { metrics: [{ ...good, tags: { host: 'a', '1zone': 'b' } }] }, 'metrics[0].tags.1zone'],
+  ['a tag key with a space', { metrics: [{ ...good, tags: { 'data center': 'b' } }] }, 'metrics[0].tags.data center'],
+  ['a tag value of 201 characters (at most 200)', { metrics: [{ ...good, tags: { host: 'h'.repeat(201) } }] }, 'metrics[0].tags.host'],
+  ['a null tag value', { metrics: [{ ...good, tags: { host: null } }] }, 'metrics[0].tags.host'],
+  // the FIRST problem, in the order of the table: entries in order, then name, value, timestamp, tags
+  ['a bad name and a bad value (the name comes first)', { metrics: [{ name: '', value: 'x' }] }, 'metrics[0].name'],
+  ['a bad value and a bad timestamp (the value comes first)', { metrics: [{ name: 'up', value: 'x', timestamp: 'soon' }] }, 'metrics[0].value'],
+  ['a bad timestamp and bad tags (the timestamp comes first)', { metrics: [{ name: 'up', value: 1, timestamp: 'soon', tags: 'x' }] }, 'metrics[0].timestamp'],
+  ['a bad first metric and a bad second one', { metrics: [{ ...good, value: 'x' }, { ...good, name: '' }] }, 'metrics[0].value'],
 ];
 
 describe('validatePayload refuses bad payloads, naming the field', () => {
@@ -84,6 +132,32 @@ describe('validatePayload refuses bad payloads, naming the field', () => {
     const { field: named, reason } = await refusal(raw, label, field);
     expect(named, `Expected the ValidationError for ${label} to name field "${field}", got ${JSON.stringify(named)}`).toBe(field);
     expect(typeof reason === 'string' && reason.length > 0, `Expected a non-empty reason for ${label}, got ${JSON.stringify(reason)}`).toBe(true);
+  });
+});
+
+describe('validatePayload accepts every value the table allows, up to its limits', () => {
+  it.each(GOOD_EDGES)('accepts %s', async (label, entry, want) => {
+    const { validatePayload } = await validateModule();
+    let got: Metric[];
+    try {
+      got = validatePayload({ metrics: [entry] }, CTX);
+    } catch (err) {
+      if (isTodoError(err)) throw err;
+      throw new Error(`Expected validatePayload to accept ${label} (the lesson's table allows it), but it threw ${describeError(err)}`);
+    }
+    const full = { name: entry.name, value: entry.value, timestamp: CTX.now, tags: {}, client: CTX.client, ...want };
+    expect(got, `Expected ${label} to be stored as ${JSON.stringify(full).slice(0, 160)}, got ${JSON.stringify(got).slice(0, 200)}`).toEqual([full]);
+  });
+
+  it('keeps a tag key called "__proto__" as data', async () => {
+    const { validatePayload } = await validateModule();
+    // JSON.parse makes "__proto__" an own key, as the service's parsers do.
+    const raw = JSON.parse('{"metrics":[{"name":"up","value":1,"tags":{"__proto__":"x","host":"a"}}]}') as unknown;
+    const [m] = validatePayload(raw, CTX);
+    const own = m ? Object.getOwnPropertyDescriptor(m.tags, '__proto__')?.value : undefined;
+    expect(own, `Expected tags to keep "__proto__" as an own property with value "x" (build tags with Object.fromEntries, not tags[key] = value), got own keys ${JSON.stringify(m ? Object.keys(m.tags) : [])}`).toBe('x');
+    expect(m?.tags.host, 'Expected the other tag to be kept').toBe('a');
+    expect(Object.getPrototypeOf(m?.tags), 'Expected the tags object to keep a plain prototype').toBe(Object.prototype);
   });
 });
 

@@ -27,8 +27,8 @@ const GOOD = {
   requestTimeoutMs: 120_000,
 };
 
-/** Each bad file and the field its error must name. */
-const BAD: { what: string; raw: unknown; field: string }[] = [
+/** Each bad file, the field its error must name, and (for a bad value) the value the message must show. */
+const BAD: { what: string; raw: unknown; field: string; got?: unknown }[] = [
   { what: 'a port out of range', raw: { ...GOOD, port: 70_000 }, field: 'port' },
   { what: 'a port given as a string', raw: { ...GOOD, port: '8080' }, field: 'port' },
   { what: 'a level above the last phase', raw: { ...GOOD, level: 8 }, field: 'level' },
@@ -39,6 +39,55 @@ const BAD: { what: string; raw: unknown; field: string }[] = [
   { what: 'a misspelt key', raw: { ...GOOD, keepAliveTimoutMs: 5_000 }, field: 'keepAliveTimoutMs' },
   { what: 'requestTimeoutMs shorter than headersTimeoutMs', raw: { ...GOOD, requestTimeoutMs: 1_000 }, field: 'requestTimeoutMs' },
   { what: 'a negative grace period', raw: { ...GOOD, shutdownGraceMs: -1 }, field: 'shutdownGraceMs' },
+  // the file itself
+  { what: 'a file that is an array', raw: [GOOD], field: '(root)' },
+  { what: 'a file that is null', raw: null, field: '(root)' },
+  { what: 'a file that is a string', raw: 'port=8080', field: '(root)' },
+  // every key at and past its limits
+  { what: 'a negative port', raw: { ...GOOD, port: -1 }, field: 'port', got: -1 },
+  { what: 'port 65536', raw: { ...GOOD, port: 65_536 }, field: 'port', got: 65_536 },
+  { what: 'a fractional port', raw: { ...GOOD, port: 80.5 }, field: 'port', got: 80.5 },
+  { what: 'a null port', raw: { ...GOOD, port: null }, field: 'port', got: null },
+  { what: 'a negative level', raw: { ...GOOD, level: -1 }, field: 'level', got: -1 },
+  { what: 'a fractional level', raw: { ...GOOD, level: 6.5 }, field: 'level', got: 6.5 },
+  { what: 'a level given as a string', raw: { ...GOOD, level: '7' }, field: 'level', got: '7' },
+  { what: 'a numeric host', raw: { ...GOOD, host: 127 }, field: 'host', got: 127 },
+  { what: 'an empty dataFile', raw: { ...GOOD, dataFile: '' }, field: 'dataFile' },
+  { what: 'a numeric rulesFile', raw: { ...GOOD, rulesFile: 7 }, field: 'rulesFile', got: 7 },
+  { what: 'a zero body limit', raw: { ...GOOD, maxBodyBytes: 0 }, field: 'maxBodyBytes', got: 0 },
+  { what: 'a zero alert interval', raw: { ...GOOD, alertIntervalMs: 0 }, field: 'alertIntervalMs', got: 0 },
+  { what: 'a zero grace period', raw: { ...GOOD, shutdownGraceMs: 0 }, field: 'shutdownGraceMs', got: 0 },
+  { what: 'a zero keep-alive timeout', raw: { ...GOOD, keepAliveTimeoutMs: 0 }, field: 'keepAliveTimeoutMs', got: 0 },
+  { what: 'a zero headers timeout', raw: { ...GOOD, headersTimeoutMs: 0 }, field: 'headersTimeoutMs', got: 0 },
+  { what: 'a zero request timeout', raw: { ...GOOD, requestTimeoutMs: 0 }, field: 'requestTimeoutMs', got: 0 },
+  { what: 'a keep-alive timeout given as a string', raw: { ...GOOD, keepAliveTimeoutMs: '65000' }, field: 'keepAliveTimeoutMs', got: '65000' },
+  { what: 'a fractional alert interval', raw: { ...GOOD, alertIntervalMs: 2.5 }, field: 'alertIntervalMs', got: 2.5 },
+  // the rateLimit section: its type, each of its keys, and unknown keys inside it
+  { what: 'a rateLimit that is a number', raw: { ...GOOD, rateLimit: 100 }, field: 'rateLimit', got: 100 },
+  { what: 'a rateLimit that is an array', raw: { ...GOOD, rateLimit: [200, 50, 100] }, field: 'rateLimit' },
+  { what: 'a rateLimit that is null', raw: { ...GOOD, rateLimit: null }, field: 'rateLimit' },
+  { what: 'an unknown key inside rateLimit', raw: { ...GOOD, rateLimit: { ...GOOD.rateLimit, burst: 500 } }, field: 'rateLimit.burst' },
+  { what: 'a capacity one past what a bucket word holds', raw: { ...GOOD, rateLimit: { ...GOOD.rateLimit, capacity: 2_097_152 } }, field: 'rateLimit.capacity', got: 2_097_152 },
+  { what: 'a fractional capacity', raw: { ...GOOD, rateLimit: { ...GOOD.rateLimit, capacity: 10.5 } }, field: 'rateLimit.capacity', got: 10.5 },
+  { what: 'zero refill tokens', raw: { ...GOOD, rateLimit: { ...GOOD.rateLimit, refillTokens: 0 } }, field: 'rateLimit.refillTokens', got: 0 },
+  { what: 'a zero refill interval', raw: { ...GOOD, rateLimit: { ...GOOD.rateLimit, refillIntervalMs: 0 } }, field: 'rateLimit.refillIntervalMs', got: 0 },
+  { what: 'refill tokens given as a string', raw: { ...GOOD, rateLimit: { ...GOOD.rateLimit, refillTokens: '50' } }, field: 'rateLimit.refillTokens', got: '50' },
+  { what: 'a rate limit without its capacity', raw: { ...GOOD, rateLimit: { refillTokens: 1, refillIntervalMs: 100 } }, field: 'rateLimit.capacity' },
+  { what: 'a rate limit without its refill tokens', raw: { ...GOOD, rateLimit: { capacity: 10, refillIntervalMs: 100 } }, field: 'rateLimit.refillTokens' },
+];
+
+/** Files at the edges of every rule: each must be accepted and returned unchanged. */
+const GOOD_EDGES: { what: string; raw: Record<string, unknown> }[] = [
+  { what: 'an empty file (every key is optional)', raw: {} },
+  { what: 'port 0 (any free port)', raw: { port: 0 } },
+  { what: 'port 65535', raw: { port: 65_535 } },
+  { what: 'level 0', raw: { level: 0 } },
+  { what: 'level 7', raw: { level: 7 } },
+  { what: 'a rules file', raw: { rulesFile: 'rules.json' } },
+  { what: 'every duration and limit at its minimum of 1', raw: { maxBodyBytes: 1, alertIntervalMs: 1, shutdownGraceMs: 1, keepAliveTimeoutMs: 1, headersTimeoutMs: 1, requestTimeoutMs: 1 } },
+  { what: 'requestTimeoutMs equal to headersTimeoutMs', raw: { headersTimeoutMs: 30_000, requestTimeoutMs: 30_000 } },
+  { what: 'the largest bucket a word holds', raw: { rateLimit: { capacity: 2_097_151, refillTokens: 1, refillIntervalMs: 1 } } },
+  { what: 'the smallest bucket', raw: { rateLimit: { capacity: 1, refillTokens: 1, refillIntervalMs: 1 } } },
 ];
 
 describe('configuration file validation', () => {
@@ -62,6 +111,25 @@ describe('configuration file validation', () => {
       expect(error!.field, `the error for ${bad.what} should name the field "${bad.field}": ${error!.message}`).toBe(bad.field);
       expect(error!.message, `the message should name the field "${bad.field}"`).toContain(bad.field);
       expect(error!.message, 'the message should name the file').toContain('metricstream.json');
+      if ('got' in bad) {
+        const shown = String(bad.got);
+        expect(error!.message, `the message for ${bad.what} should say what came (${shown}), like "port must be an integer in 0..65535, got 70000": ${error!.message}`).toContain(shown);
+      }
+    });
+  }
+
+  for (const edge of GOOD_EDGES) {
+    it(`accepts ${edge.what}`, async () => {
+      const { validateFileConfig } = await importTarget<ConfigModule>('src/config-file.ts');
+      let result: unknown;
+      try {
+        result = validateFileConfig(structuredClone(edge.raw), 'metricstream.json');
+      } catch (err) {
+        const e = err as NamedError;
+        if (e?.name === 'TodoError') throw e as Error;
+        throw new Error(`expected ${edge.what} ${JSON.stringify(edge.raw)} to be accepted (the lesson allows it), but it threw ${e?.name}: ${e?.message}`);
+      }
+      expect(result, `expected ${edge.what} to be returned unchanged`).toEqual(edge.raw);
     });
   }
 

@@ -5,12 +5,21 @@ import { importTarget } from '../../src/harness/target.ts';
 
 interface Histogram {
   readonly relativeError: number;
+  readonly minValue: number;
+  readonly maxValue: number;
   readonly count: number;
   record(value: number): void;
   percentile(p: number): number;
+  bucketIndex(value: number): number;
+  bucketValue(index: number): number;
+}
+interface HistogramOptions {
+  relativeError?: number;
+  minValue?: number;
+  maxValue?: number;
 }
 interface HistogramModule {
-  LatencyHistogram: new (opts?: { relativeError?: number }) => Histogram;
+  LatencyHistogram: new (opts?: HistogramOptions) => Histogram;
 }
 
 const PERCENTILES = [1, 50, 90, 95, 99, 99.9, 100];
@@ -37,6 +46,11 @@ async function newHistogram(relativeError?: number): Promise<Histogram> {
   const { LatencyHistogram } = await importTarget<HistogramModule>('src/stats/latency-histogram.ts');
   return relativeError === undefined ? new LatencyHistogram() : new LatencyHistogram({ relativeError });
 }
+
+/** The options the bucket tests run with: the defaults, and a coarse table with its own minimum. */
+const TABLES: HistogramOptions[] = [{}, { relativeError: 0.05, minValue: 0.5, maxValue: 10_000 }];
+/** Slack for floating-point rounding in gamma^i, far below any relative error a histogram states. */
+const EPS = 1e-9;
 
 function expectWithinError(h: Histogram, values: number[], what: string): void {
   const sorted = [...values].sort((a, b) => a - b);
@@ -70,6 +84,86 @@ describe('latency histogram (log buckets, stated relative error)', () => {
       const values = samples('log-normal around 2 ms', 20_000, rng());
       for (const v of values) h.record(v);
       expectWithinError(h, values, `relativeError ${relativeError}`);
+    }
+  });
+
+  it('puts each value in the bucket (min·γ^(i-1), min·γ^i], with everything <= min in bucket 0', async () => {
+    const { LatencyHistogram } = await importTarget<HistogramModule>('src/stats/latency-histogram.ts');
+    const next = rng();
+    for (const opts of TABLES) {
+      const h = new LatencyHistogram(opts);
+      const gamma = (1 + h.relativeError) / (1 - h.relativeError);
+      const table = `the table ${JSON.stringify(opts)}`;
+      for (const v of [0, h.minValue / 2, h.minValue]) {
+        expect(h.bucketIndex(v), `${table}: bucketIndex(${v}) should be 0 (bucket 0 holds every value <= minValue ${h.minValue})`).toBe(0);
+      }
+      // Log-uniform values over [min, max]: every bucket width gets its share.
+      for (let k = 0; k < 2_000; k++) {
+        const v = h.minValue * Math.pow(h.maxValue / h.minValue, next());
+        const i = h.bucketIndex(v);
+        const upper = h.minValue * Math.pow(gamma, i);
+        const lower = upper / gamma;
+        expect(
+          Number.isInteger(i) && v <= upper * (1 + EPS) && v > lower * (1 - EPS),
+          `${table}: bucketIndex(${v}) = ${i}, but bucket ${i} holds (${lower}, ${upper}]: i must be the smallest with v <= min·γ^i ${seedTag()}`,
+        ).toBe(true);
+      }
+    }
+  });
+
+  it('clamps values above maxValue into the last bucket', async () => {
+    const { LatencyHistogram } = await importTarget<HistogramModule>('src/stats/latency-histogram.ts');
+    for (const opts of TABLES) {
+      const h = new LatencyHistogram(opts);
+      const last = h.bucketIndex(h.maxValue * 10);
+      expect(h.bucketIndex(h.maxValue), `bucketIndex(maxValue) must not be past the last bucket`).toBeLessThanOrEqual(last);
+      for (const v of [h.maxValue * 1e3, h.maxValue * 1e9, Number.MAX_VALUE]) {
+        expect(h.bucketIndex(v), `bucketIndex(${v}) should be the last bucket, ${last}, like bucketIndex(maxValue·10): values past maxValue are clamped to the table`).toBe(last);
+      }
+      h.record(h.maxValue * 100);
+      expect(h.percentile(50), 'a value past maxValue is still counted: p50 of that one value is the value itself').toBe(h.maxValue * 100);
+    }
+  });
+
+  it('reports for each bucket a value within the stated error of both its ends', async () => {
+    const { LatencyHistogram } = await importTarget<HistogramModule>('src/stats/latency-histogram.ts');
+    for (const opts of [...TABLES, { relativeError: 0.2 }]) {
+      const h = new LatencyHistogram(opts);
+      const a = h.relativeError;
+      const gamma = (1 + a) / (1 - a);
+      for (const i of [1, 2, 3, 10, 100, h.bucketIndex(h.maxValue)]) {
+        const upper = h.minValue * Math.pow(gamma, i);
+        const lower = upper / gamma;
+        const got = h.bucketValue(i);
+        const worst = Math.max(Math.abs(got - lower) / lower, Math.abs(got - upper) / upper);
+        expect(
+          worst <= a * (1 + EPS),
+          `bucketValue(${i}) with relativeError ${a}: bucket ${i} is (${lower}, ${upper}], so the value reported for it must be within ${a * 100}% of both ends; ` +
+            `got ${got}, ${(worst * 100).toFixed(4)}% off (the midpoint and the geometric mean are not: 2·upper/(γ+1) is)`,
+        ).toBe(true);
+      }
+    }
+  });
+
+  it('takes the nearest rank ceil(p/100 · count) on a small set', async () => {
+    const h = await newHistogram();
+    for (const v of [7, 3, 10, 1, 9, 2, 8, 5, 6, 4]) h.record(v);
+    // [p, the value at rank ceil(p/100 · 10) of 1..10]
+    const cases: Array<[number, number]> = [
+      [10, 1],
+      [14, 2],
+      [50, 5],
+      [51, 6],
+      [90, 9],
+      [91, 10],
+      [100, 10],
+    ];
+    for (const [p, want] of cases) {
+      const got = h.percentile(p);
+      expect(
+        Math.abs(got - want) / want <= h.relativeError + 1e-9,
+        `p${p} of the values 1..10 is rank ceil(${p / 10}) = ${Math.ceil(p / 10)}, the value ${want}; got ${got} (a rounded rank or a walk that stops one bucket late gives a neighbour)`,
+      ).toBe(true);
     }
   });
 

@@ -14,8 +14,18 @@ import {
   type ScriptStep,
 } from './support/bucket-control.ts';
 
+interface BucketState {
+  tokens: number;
+  stamp: number;
+}
 interface BucketModule {
-  TokenBucket: { allocate(o: BucketWorkerData['options'], clock: { now(): number }): { buffer: SharedArrayBuffer } };
+  TokenBucket: {
+    allocate(
+      o: BucketWorkerData['options'],
+      clock: { now(): number },
+    ): { buffer: SharedArrayBuffer; tryTake(count?: number): { ok: boolean; remaining: number; retryAfterMs?: number } };
+  };
+  refilled(state: BucketState, now: number, o: BucketWorkerData['options']): BucketState;
 }
 interface WorkerModule {
   createWorker(entry: URL, options?: { workerData?: unknown }): Worker;
@@ -85,6 +95,47 @@ async function awaitRound(ctl: Int32Array, workers: number, round: number, failu
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+describe('refilled (pure refill arithmetic)', () => {
+  const O = { capacity: 5, refillTokens: 2, refillIntervalMs: 100 };
+  // [from, now, expected, the rule]
+  const CASES: Array<[BucketState, number, BucketState, string]> = [
+    [{ tokens: 1, stamp: 0 }, 99, { tokens: 1, stamp: 0 }, 'no whole period yet: unchanged'],
+    [{ tokens: 1, stamp: 0 }, 100, { tokens: 3, stamp: 100 }, 'exactly one period: +refillTokens, stamp + 1 period'],
+    [{ tokens: 0, stamp: 0 }, 250, { tokens: 4, stamp: 200 }, 'two whole periods; stamp advances by whole periods only (the 50 ms carry over)'],
+    [{ tokens: 0, stamp: 1_000 }, 1_399, { tokens: 5, stamp: 1_300 }, '3 periods = 6 tokens, capped at capacity 5; stamp still by whole periods'],
+    [{ tokens: 5, stamp: 0 }, 10_050, { tokens: 5, stamp: 10_000 }, 'a full bucket stays at capacity'],
+    [{ tokens: 3, stamp: 500 }, 400, { tokens: 3, stamp: 500 }, 'a clock that went back: unchanged, never fewer tokens'],
+    [{ tokens: 2, stamp: 500 }, 301, { tokens: 2, stamp: 500 }, 'a clock more than one period back: unchanged'],
+  ];
+  for (const [from, now, want, rule] of CASES) {
+    it(`refilled(${JSON.stringify(from)}, now=${now}) — ${rule}`, async () => {
+      const { refilled } = await importTarget<BucketModule>('src/limits/token-bucket.ts');
+      const input = { ...from };
+      const got = refilled(input, now, O);
+      expect(
+        { tokens: got.tokens, stamp: got.stamp },
+        `refilled(${JSON.stringify(from)}, ${now}) on {capacity 5, +2 / 100 ms} should be ${JSON.stringify(want)} (${rule}), got ${JSON.stringify(got)}`,
+      ).toEqual(want);
+      expect(input, `refilled must be pure: it changed the state passed to it from ${JSON.stringify(from)} to ${JSON.stringify(input)}; return a new object`).toEqual(from);
+    });
+  }
+
+  it('writes nothing on a refused take', async () => {
+    const { TokenBucket } = await importTarget<BucketModule>('src/limits/token-bucket.ts');
+    let now = 0;
+    const bucket = TokenBucket.allocate(O, { now: () => now });
+    const word = new BigInt64Array(bucket.buffer);
+    expect(bucket.tryTake(5).ok, 'a full bucket of 5 should grant 5').toBe(true);
+    now = 150; // one period credited on read: 2 tokens, not enough for 3
+    const before = [...word];
+    const refused = bucket.tryTake(3);
+    expect(refused.ok, `tryTake(3) with 2 tokens available should be refused, got ${JSON.stringify(refused)}`).toBe(false);
+    expect([...word], 'a refused take must leave the shared word as it was (refills are computed on read; only a successful take publishes)').toEqual(before);
+    now = 200;
+    expect(bucket.tryTake(3), 'at t=200 two periods have passed since t=0: 4 tokens, take 3 leaves 1').toEqual({ ok: true, remaining: 1 });
+  });
+});
 
 describe('token bucket (shared by workers, lock-free)', () => {
   it('follows the refill arithmetic exactly on one thread (take, refuse, Retry-After)', async () => {
