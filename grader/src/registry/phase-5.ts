@@ -37,9 +37,9 @@ export const phase5: PhaseSpec = {
     },
     {
       id: 'publish-order',
-      title: 'The consumer never reads a slot before it is written',
+      title: 'The consumer never reads a slot before it is written, nor frees one before it read it; one index store per batch',
       file: 'grader/tests/phase-5/publish-order.test.ts',
-      hint: 'Publish the index LAST: writeSlot(...) first, then Atomics.store(this.ctrl, TAIL, ...). A stale record means the consumer saw the new tail before the slot held the new record.',
+      hint: 'Publish the index LAST: writeSlot(...) first, then Atomics.store(this.ctrl, TAIL, ...); on the consumer side readSlot(...) first, then Atomics.store(this.ctrl, HEAD, ...). A batch moves its index with one store after all its slots. A stale record means the consumer saw the new tail before the slot held the new record.',
       anchor: '#check-publish-order',
       deadlineMs: 60_000,
     },
@@ -76,7 +76,19 @@ export const phase5: PhaseSpec = {
       name: 'index-before-data',
       bug: 'tryPush publishes the new tail before it writes the slot.',
       failsChecks: ['publish-order'],
-      messageIncludes: 'read before it was written',
+      messageIncludes: 'data before index',
+    },
+    {
+      name: 'free-before-read',
+      bug: 'tryPop stores the new head before it reads the slot, so the producer may overwrite the record while it is being read.',
+      failsChecks: ['publish-order'],
+      messageIncludes: 'before reading it',
+    },
+    {
+      name: 'batch-publish-per-record',
+      bug: 'pushBatch stores the tail after every record instead of once for the whole batch.',
+      failsChecks: ['publish-order'],
+      messageIncludes: 'ONE index store per call',
     },
     {
       name: 'no-wraparound',

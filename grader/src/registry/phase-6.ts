@@ -28,6 +28,14 @@ export const phase6: PhaseSpec = {
       deadlineMs: 60_000,
     },
     {
+      id: 'one-per-worker',
+      title: 'One task per worker: a new task goes to an idle worker at once, never to a busy one',
+      file: 'grader/tests/phase-6/one-per-worker.test.ts',
+      hint: 'Pick the worker by its own state (the task it holds), not by a counter or round-robin: only a worker with no task may be given one; with none idle, queue the task (or refuse it if maxQueue already wait).',
+      anchor: '#check-one-per-worker',
+      deadlineMs: 60_000,
+    },
+    {
       id: 'crash-recovery',
       title: 'A crashed worker is replaced; its task fails with WorkerCrashedError, no task is lost or run twice',
       file: 'grader/tests/phase-6/crash-recovery.test.ts',
@@ -124,6 +132,42 @@ export const phase6: PhaseSpec = {
       bug: 'close() rejects the queued tasks with PoolClosedError instead of running them.',
       failsChecks: ['graceful-drain'],
       messageIncludes: 'close() dropped',
+    },
+    {
+      name: 'dispatch-round-robin',
+      bug: 'submit() picks the next worker round-robin whenever fewer than all are busy, so a busy worker can be handed a second task.',
+      failsChecks: ['one-per-worker'],
+      messageIncludes: 'one task per worker at a time',
+    },
+    {
+      name: 'clean-exit-not-a-crash',
+      bug: 'A worker that exits with code 0 is replaced, but its task is not failed: only a non-zero exit counts as a crash.',
+      failsChecks: ['crash-recovery'],
+      messageIncludes: 'process.exit(0)',
+    },
+    {
+      name: 'respawn-on-start-failure',
+      bug: 'A worker that dies before ready is treated like any crash: WorkerCrashedError and a replacement that dies the same way, forever.',
+      failsChecks: ['crash-recovery'],
+      messageIncludes: "exited before 'ready'",
+    },
+    {
+      name: 'second-close-resolves-at-once',
+      bug: 'A second close() call returns an already resolved promise instead of the drain in progress.',
+      failsChecks: ['graceful-drain'],
+      messageIncludes: 'second close() call',
+    },
+    {
+      name: 'replace-on-error-and-exit',
+      bug: "A worker killed by an uncaught error is replaced twice: once on its 'error' event and again on its 'exit'.",
+      failsChecks: ['no-leak', 'crash-recovery'],
+      messageIncludes: 'worker leak',
+    },
+    {
+      name: 'task-error-not-wrapped',
+      bug: 'A task whose handler threw rejects with a plain Error instead of TaskFailedError.',
+      failsChecks: ['exactly-once'],
+      messageIncludes: 'to reject with TaskFailedError',
     },
   ],
 };

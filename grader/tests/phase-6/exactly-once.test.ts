@@ -2,13 +2,14 @@ import { expect, test } from 'vitest';
 import { rng, seedTag } from '../../src/harness/random.ts';
 import { SCENARIO_TEST, expectAllSettled, expectOwnResults, expectRuns } from './assertions.ts';
 import { runScenario, type Outcome } from './driver-client.ts';
+import type { PoolStatsSeen } from './fixtures/driver.ts';
 
 test('every accepted task settles exactly once, with its own result, and runs once', SCENARIO_TEST, async () => {
   const r = rng();
   const size = 2 + Math.floor(r() * 2);
   const tasks = 200 + Math.floor(r() * 200);
   const throwEvery = 7 + Math.floor(r() * 6);
-  const { report } = await runScenario<{ outcomes: Outcome[]; runs: number[] }>({
+  const { report } = await runScenario<{ outcomes: Outcome[]; runs: number[]; stats: PoolStatsSeen }>({
     scenario: 'exactly-once',
     params: { size, tasks, throwEvery },
   });
@@ -22,8 +23,16 @@ test('every accepted task settles exactly once, with its own result, and runs on
     if (throws) {
       expect(o.state, `Expected task ${o.seq}, whose handler throws, to reject ${tag}`).toBe('rejected');
       expect(o.errorMessage, `Expected the rejection of task ${o.seq} to carry the handler's message ${tag}`).toContain(`fixture failure for task ${o.seq}`);
+      expect(o.errorName, `Expected task ${o.seq}, whose handler threw, to reject with TaskFailedError, got ${o.errorName} ${tag}`).toBe('TaskFailedError');
+      expect(o.remoteName, `Expected TaskFailedError.remoteName of task ${o.seq} to be the name of the error the handler threw (RangeError), got ${o.remoteName} ${tag}`).toBe('RangeError');
     } else {
       expect(o.state, `Expected task ${o.seq} to resolve, got ${o.state}: ${o.errorName}: ${o.errorMessage} ${tag}`).toBe('fulfilled');
     }
   }
+  const throwing = report.outcomes.filter((o) => o.seq % throwEvery === 3).length;
+  const { completed, failed } = report.stats;
+  expect(
+    [completed, failed],
+    `Expected stats() completed/failed = ${tasks - throwing}/${throwing} (tasks settled with a result / with an error), got ${completed}/${failed} ${tag}`,
+  ).toEqual([tasks - throwing, throwing]);
 });

@@ -7,6 +7,9 @@ interface Report {
   closedWhileBusy: boolean;
   finished: boolean;
   closeError?: string;
+  secondClosedWhileBusy: boolean;
+  secondFinished: boolean;
+  secondError?: string;
   atClose: Outcome[];
   late: Outcome[];
   workersAfter: number;
@@ -21,6 +24,9 @@ test('close() lets every queued and running task finish, refuses new ones, then 
   expect(r.closeError, `Expected close() to resolve, it rejected`).toBeUndefined();
   expect(r.closedWhileBusy, 'Expected close() to wait while tasks still run, but it resolved at once').toBe(false);
   expect(r.finished, 'Expected close() to resolve once the running and queued tasks finished').toBe(true);
+  expect(r.secondError, 'Expected a second close() call to resolve like the first, it rejected').toBeUndefined();
+  expect(r.secondClosedWhileBusy, 'Expected a second close() call to wait for the drain like the first (return the same promise), but it resolved while tasks still ran').toBe(false);
+  expect(r.secondFinished, 'Expected a second close() call to resolve once the pool drained').toBe(true);
   const notDone = r.atClose.filter((o) => o.state !== 'fulfilled');
   if (notDone.length) {
     const dropped = notDone.filter((o) => o.seq >= size);

@@ -1,6 +1,7 @@
 import { expect, test } from 'vitest';
 import { SCENARIO_TEST, expectAllSettled, expectOwnResults, expectRuns } from './assertions.ts';
 import { runScenario, type Outcome } from './driver-client.ts';
+import type { PoolStatsSeen } from './fixtures/driver.ts';
 
 interface Report {
   allStarted: boolean;
@@ -12,6 +13,7 @@ interface Report {
   extra: Outcome[];
   again: Outcome[];
   runs: number[];
+  stats: PoolStatsSeen;
 }
 
 // (size, maxQueue): no queue at all, one worker with a queue, more workers than queue slots.
@@ -36,6 +38,10 @@ test.each(CASES)('size %i, maxQueue %i: exactly maxQueue tasks wait, the next on
         `got ${o.state}${o.errorName ? ` (${o.errorName})` : ''}: the queue is not bounded`,
     ).toBe(true);
   });
+  for (const o of r.extra) {
+    expect(o.threwSync, `Expected submit #${o.seq + 1} to return a rejected promise, but it threw synchronously ${where}: callers chain .catch() on submit()`).not.toBe(true);
+    expect(o.errorMessage, `Expected the PoolQueueFullError to name the bound, new PoolQueueFullError(maxQueue) ${where}; got "${o.errorMessage}"`).toContain(`(${maxQueue} tasks waiting)`);
+  }
   expectRuns(r.runs, r.extra.map((o) => o.seq), 0, 'a refused task must never run');
   expectAllSettled([...r.held, ...r.queued], 'held or queued tasks');
   expectOwnResults([...r.held, ...r.queued, ...r.again]);
@@ -49,4 +55,11 @@ test.each(CASES)('size %i, maxQueue %i: exactly maxQueue tasks wait, the next on
     r.again.every((o) => o.state === 'fulfilled'),
     `Expected ${size + maxQueue} tasks submitted to an idle pool to be accepted again ${where}: a refusal must not stick`,
   ).toBe(true);
+  // PoolStats, field by field as its doc comments define them, once everything settled.
+  const s = r.stats;
+  const done = 2 * (size + maxQueue);
+  expect(s.rejected, `Expected stats().rejected = 3 (tasks refused because the queue was full) ${where}, got ${s.rejected}`).toBe(3);
+  expect(s.completed, `Expected stats().completed = ${done} (tasks settled with a result) ${where}, got ${s.completed}`).toBe(done);
+  expect(s.failed, `Expected stats().failed = 0: a refused task was never accepted, so it is not a failed task ${where}; got ${s.failed}`).toBe(0);
+  expect([s.size, s.maxQueue, s.workers, s.busy, s.queued], `Expected stats() [size, maxQueue, workers, busy, queued] of an idle pool to be [${size}, ${maxQueue}, ${size}, 0, 0] ${where}`).toEqual([size, maxQueue, size, 0, 0]);
 });

@@ -4,6 +4,7 @@ import { rng } from '../../../src/harness/random.ts';
 import { CTL, PROGRESS_EVERY, backoff } from './control.ts';
 import { describeMismatch, expectedRecord, newRecord, sameRecord } from './records.ts';
 import type { Ring, RingModule, RingRecord } from './ring-api.ts';
+import { installIndexWatch } from './index-watch.ts';
 import { runScenario } from './scenarios.ts';
 
 /**
@@ -35,6 +36,7 @@ export interface ConsumerReport {
 
 const t = watchedThread<RoleData>();
 const data = t.data;
+if (data.role === 'scenario') installIndexWatch();
 const mod = (await import(pathToFileURL(data.modulePath).href)) as RingModule;
 
 if (data.role === 'scenario') {
