@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { renderReport } from '../src/report/console.ts';
+import { ICON, renderProgressLine, renderReport } from '../src/report/console.ts';
 import { escapeData, fenceCommands, renderAnnotations, renderSummary } from '../src/report/github.ts';
 import { SAMPLES } from './sample-reports.ts';
 
@@ -32,6 +32,21 @@ describe('console report', () => {
     expect(text).toContain('Expected status code 200, got 404');
     expect(text).not.toContain('› fires after for-duration');
     expect(text).toContain('read: docs/phase-0-poc.md#validation');
+  });
+
+  test('failing checks past the expansion limit keep their one line, and the report points to every failure in full', () => {
+    const text = renderReport(SAMPLES.many!, { color: false });
+    expect(text).not.toContain('› matches every tag');
+    expect(text).toMatch(/✗ tags +1 of 4 tests failed/);
+    expect(text).toContain('The failures of 2 more failing checks are not shown above; every failure in full: .grade/report.json');
+    expect(renderReport(SAMPLES.fail!, { color: false })).not.toContain('report.json');
+  });
+
+  test('the live list while grading uses the report’s icons', () => {
+    for (const status of ['pass', 'fail', 'error', 'skip'] as const) {
+      expect(renderProgressLine({ ...SAMPLES.error!.checks[0]!, status })).toBe(`  ${ICON[status]} typescript\n`);
+    }
+    expect(renderProgressLine(SAMPLES.error!.checks[0]!)).toBe('  ! typescript\n');
   });
 
   test('"not implemented yet" is said once, not once per test of the check', () => {

@@ -29,6 +29,18 @@ const perfPass: CheckResult = {
   measured: { value: 100, unit: '%', threshold: { op: '>=', value: 99, unit: '%' }, attempts: [100], details: { rps: 1520.4, p50: 1.93 } },
 };
 
+const failing = (id: string, test: string, message: string): CheckResult => ({
+  ...base,
+  kind: 'correctness',
+  id,
+  title: id,
+  status: 'fail',
+  reason: 'assertion',
+  summary: '1 of 4 tests failed',
+  tests: { passed: 3, total: 4 },
+  failures: [{ test, message }],
+});
+
 export const SAMPLES: Record<string, GradeReport> = {
   pass: report([pass('validation', 'Validation names the field'), pass('roundtrip', 'POST then query'), perfPass]),
   partial: {
@@ -69,7 +81,7 @@ export const SAMPLES: Record<string, GradeReport> = {
       status: 'error',
       reason: 'compile',
       summary: '1 TypeScript error',
-      failures: [{ test: 'starter/src/ingest/validate.ts:12:7', message: "starter/src/ingest/validate.ts:12:7 - error TS2322: Type 'string' is not assignable to type 'number'." }],
+      failures: [{ test: 'starter/src/ingest/validate.ts:12:7', message: "error TS2322: Type 'string' is not assignable to type 'number'." }],
     },
   ]),
   hang: report([
@@ -92,5 +104,14 @@ export const SAMPLES: Record<string, GradeReport> = {
       summary: 'Expected >= 1.50x, got 1.10x (median of 3 runs: 1.10, 1.08, 1.20)',
       measured: { value: 1.1, unit: 'x', threshold: { op: '>=', value: 1.5, unit: 'x' }, attempts: [1.1, 1.08, 1.2], details: { striped: 2.1e6, global: 1.9e6 } },
     },
+  ]),
+  // More failing checks than the report expands: the rest keep their one line and point to report.json.
+  many: report([
+    failing('validation', 'rejects a missing name', 'Expected status 400, got 200'),
+    failing('roundtrip', 'query returns the metric', 'Expected status code 200, got 404'),
+    { ...failing('alerts', 'fires after for-duration', 'TODO(phase-0): AlertEngine.evaluate is not implemented yet'), reason: 'todo', summary: 'not implemented yet: AlertEngine.evaluate' },
+    failing('percentiles', 'p95 of 1..100', 'Expected 95, got 96'),
+    failing('tags', 'matches every tag', 'Expected 2 series, got 3'),
+    failing('retention', 'drops old points', 'Expected 0 points, got 4'),
   ]),
 };

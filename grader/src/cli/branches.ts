@@ -1,9 +1,12 @@
-import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '../harness/target.ts';
 import { generateBranches, pushBranches } from '../git/branches.ts';
+import { parseFlags } from './args.ts';
 
-// npm run branches [-- --from main] [-- --push origin]
-const { values } = parseArgs({ options: { from: { type: 'string', default: 'main' }, push: { type: 'string' } } });
+const USAGE = `Usage: npm run branches -- [options]
+  --from BRANCH     build the learning branches from this branch (default: main)
+  --push REMOTE     then push them to REMOTE`;
+
+const { values } = parseFlags({ options: { from: { type: 'string', default: 'main' }, push: { type: 'string' } } }, USAGE);
 try {
   const results = await generateBranches(REPO_ROOT, values.from);
   for (const r of results) console.log(`${r.action.padEnd(9)} ${r.branch}${r.commit ? ` ${r.commit.slice(0, 10)}` : ''}${r.note ? ` — ${r.note}` : ''}`);

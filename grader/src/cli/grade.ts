@@ -1,15 +1,15 @@
 import { existsSync, appendFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { simpleGit } from 'simple-git';
 import { REPO_ROOT } from '../harness/target.ts';
 import { GraderError } from '../errors.ts';
 import { addWorktree, type Worktree } from '../git/worktree.ts';
 import { currentBranch, readLabMarker, resolvePhase } from '../phase-detect.ts';
 import { gradeTree } from '../run/grade-tree.ts';
-import { renderReport } from '../report/console.ts';
+import { renderProgressLine, renderReport } from '../report/console.ts';
 import { saveReport } from '../report/files.ts';
 import { fenceCommands, renderAnnotations, renderSummary } from '../report/github.ts';
+import { parseFlags } from './args.ts';
 import { watchAndGrade } from './watch.ts';
 
 const USAGE = `Usage: npm run grade -- [options]
@@ -23,10 +23,11 @@ const USAGE = `Usage: npm run grade -- [options]
   --json            print the report as JSON
   --ci              also write a GitHub job summary and ::error annotations
   --verbose         show the probes' progress
-  --target DIR      grade another tree (maintainers)`;
+  --target DIR      grade another tree (maintainers)
+  --help            this text`;
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseFlags({
     options: {
       phase: { type: 'string' },
       branch: { type: 'string' },
@@ -39,13 +40,8 @@ async function main(): Promise<number> {
       ci: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
       target: { type: 'string' },
-      help: { type: 'boolean', default: false },
     },
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  }, USAGE);
   if (!existsSync(path.join(REPO_ROOT, 'node_modules/vitest'))) throw GraderError.missingDependencies();
   if (values.seed !== undefined && !/^\d+$/.test(values.seed)) throw GraderError.badFlag('seed', 'takes a whole number');
   const seed = values.seed !== undefined ? Number(values.seed) >>> 0 : (Math.random() * 2 ** 32) >>> 0;
@@ -85,7 +81,7 @@ async function main(): Promise<number> {
       perf: !values['skip-perf'],
       verbose: values.verbose,
       branch: values.branch,
-      onCheck: values.json ? undefined : (c) => process.stderr.write(`  ${c.status === 'pass' ? '✓' : c.status === 'skip' ? '-' : '✗'} ${c.id}\n`),
+      onCheck: values.json ? undefined : (c) => process.stderr.write(renderProgressLine(c)),
     });
     saveReport(REPO_ROOT, report);
     if (values.json) {

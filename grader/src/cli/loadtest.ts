@@ -1,16 +1,23 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { formatLoad, runLoad } from '../harness/load.ts';
 import { metricsPayload } from '../harness/payloads.ts';
 import { REPO_ROOT } from '../harness/target.ts';
 import { gradeDir } from '../report/files.ts';
+import { parseFlags } from './args.ts';
 
 /**
  * `npm run loadtest -- --clients 50 --requests 10`: the seeds' `load_test 8080 50 10` on autocannon.
  * Targets a running service (npm start) on 127.0.0.1 only.
  */
-const { values } = parseArgs({
+const USAGE = `Usage: npm run loadtest -- [options]   (the service must be running: npm start)
+  --clients N       concurrent clients (default 50)
+  --requests N      requests per client (default 10)
+  --metrics N       metrics per request (default 1)
+  --port N          the service's port (default METRICSTREAM_PORT or 8080)
+  --label TEXT      a label for the row in .grade/performance_results.jsonl`;
+
+const { values } = parseFlags({
   options: {
     clients: { type: 'string', default: '50' },
     requests: { type: 'string', default: '10' },
@@ -18,7 +25,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: process.env.METRICSTREAM_PORT ?? '8080' },
     label: { type: 'string' },
   },
-});
+}, USAGE);
 
 function whole(flag: string, v: string | undefined): number {
   const n = Number(v);

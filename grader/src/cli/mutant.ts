@@ -1,19 +1,20 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { findPhase } from '../registry/index.ts';
 import { REPO_ROOT } from '../harness/target.ts';
 import { materialize, mutantPatch, removeTree } from '../tree/materialize.ts';
+import { parseFlags } from './args.ts';
 
 /**
  * `npm run mutant -- --phase 3 --name eager-offset --tree <dir>`: record the bug you made in a tree from
  * `npm run tree -- --phase 3` as grader/mutants/phase-3/eager-offset.patch (a diff against the solution).
  */
-const { values } = parseArgs({ options: { phase: { type: 'string' }, name: { type: 'string' }, tree: { type: 'string' } } });
+const USAGE = 'Usage: npm run mutant -- --phase N --name <kebab-name> --tree <a tree from npm run tree, with the bug in it>';
+const { values } = parseFlags({ options: { phase: { type: 'string' }, name: { type: 'string' }, tree: { type: 'string' } } }, USAGE);
 const phase = findPhase(Number(values.phase));
 if (!phase || !values.name || !values.tree || !existsSync(path.join(values.tree, 'starter'))) {
-  console.error('usage: npm run mutant -- --phase N --name <kebab-name> --tree <a tree from npm run tree, with the bug in it>');
+  console.error(USAGE);
   process.exit(2);
 }
 const fresh = materialize(phase, { kind: 'solution' });

@@ -1,7 +1,7 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { findPhase } from '../registry/index.ts';
 import { runCorrectnessCheck } from '../run/correctness.ts';
+import { parseFlags } from './args.ts';
 
 /**
  * The command `npm run mutation` has Stryker run once per mutant, in its sandbox: a solution tree with
@@ -9,7 +9,8 @@ import { runCorrectnessCheck } from '../run/correctness.ts';
  * processes and worker threads through the environment). Runs the phase's correctness checks exactly as
  * the grader does and exits 1 at the first that fails, naming it; 0 means the mutant survived.
  */
-const { values } = parseArgs({ options: { phase: { type: 'string' }, seed: { type: 'string' }, stats: { type: 'string' } } });
+const USAGE = 'Usage (run by npm run mutation, in a solution tree): mutation-checks.ts --phase N [--seed S] [--stats FILE]';
+const { values } = parseFlags({ options: { phase: { type: 'string' }, seed: { type: 'string' }, stats: { type: 'string' } } }, USAGE);
 const phase = findPhase(Number(values.phase));
 if (!phase) {
   console.error(`unknown phase ${values.phase}`);

@@ -1,6 +1,5 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { Stryker } from '@stryker-mutator/core';
 import type { LogLevel, MutantResult } from '@stryker-mutator/api/core';
 import { findPhase } from '../registry/index.ts';
@@ -8,24 +7,24 @@ import { REPO_ROOT } from '../harness/target.ts';
 import { readEquivalents } from '../mutation/equivalent.ts';
 import { renderMutationReport, summarizeMutants, type MutantOutcome } from '../mutation/report.ts';
 import { materialize, removeTree } from '../tree/materialize.ts';
+import { parseFlags } from './args.ts';
 
 const USAGE = `Usage: npm run mutation -- --phase N [--concurrency K] [--seed S]
   Mutates phase N's reference solution files with StrykerJS, grades every mutant with the phase's
   correctness checks, and writes docs/mutation/phase-N.md (killed / survived / timed out / equivalent,
   and the score). Equivalent mutants are listed, with a reason, in grader/mutants/phase-N/equivalent.json.`;
 
-const { values } = parseArgs({
+const { values } = parseFlags({
   options: {
     phase: { type: 'string' },
     concurrency: { type: 'string', default: '2' },
     seed: { type: 'string', default: '1' },
-    help: { type: 'boolean', default: false },
   },
-});
+}, USAGE);
 const phase = findPhase(Number(values.phase));
-if (values.help || values.phase === undefined || !phase || !/^\d+$/.test(values.concurrency!) || !/^\d+$/.test(values.seed!)) {
+if (values.phase === undefined || !phase || !/^\d+$/.test(values.concurrency!) || !/^\d+$/.test(values.seed!)) {
   console.error(phase || values.phase === undefined ? USAGE : `Unknown phase "${values.phase}".\n${USAGE}`);
-  process.exit(values.help ? 0 : 2);
+  process.exit(2);
 }
 
 const tree = materialize(phase, { kind: 'solution' });

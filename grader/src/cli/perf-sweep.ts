@@ -1,16 +1,23 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { runLoad } from '../harness/load.ts';
 import { metricsPayload } from '../harness/payloads.ts';
 import { REPO_ROOT } from '../harness/target.ts';
 import { gradeDir } from '../report/files.ts';
+import { parseFlags } from './args.ts';
 
 /**
  * `npm run perf`: the seeds' systematic sweep (50/100/150 clients) against a running service, one
  * row per level of concurrency, recorded in .grade/performance_results.jsonl with a label.
  */
-const { values } = parseArgs({
+const USAGE = `Usage: npm run perf -- [options]   (the service must be running: npm start)
+  --clients N,N,... concurrent clients, one row each (default 50,100,150)
+  --seconds N       duration of each row (default 5)
+  --metrics N       metrics per request (default 1)
+  --port N          the service's port (default METRICSTREAM_PORT or 8080)
+  --label TEXT      a label for the rows in .grade/performance_results.jsonl (default sweep)`;
+
+const { values } = parseFlags({
   options: {
     port: { type: 'string', default: process.env.METRICSTREAM_PORT ?? '8080' },
     clients: { type: 'string', default: '50,100,150' },
@@ -18,7 +25,7 @@ const { values } = parseArgs({
     metrics: { type: 'string', default: '1' },
     label: { type: 'string', default: 'sweep' },
   },
-});
+}, USAGE);
 const base = `http://127.0.0.1:${Number(values.port)}`;
 try {
   await fetch(`${base}/health`);

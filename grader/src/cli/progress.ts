@@ -2,8 +2,11 @@ import { Chalk } from 'chalk';
 import { PHASES, branchName } from '../registry/index.ts';
 import { REPO_ROOT } from '../harness/target.ts';
 import { readHistory } from '../report/files.ts';
+import { parseFlags } from './args.ts';
 
-/** `npm run progress`: every phase with its latest result and the numbers of its first and last run. */
+// `npm run progress`: every phase with its latest result and the numbers of its first and last run.
+// It takes no flags, so a mistyped one (say, --phase 3) is an error rather than silently ignored.
+parseFlags({ options: {} }, 'Usage: npm run progress   (every phase: its latest result and the numbers of its first and last run)');
 const c = new Chalk({ level: process.stdout.isTTY && !process.env.NO_COLOR ? 1 : 0 });
 const history = readHistory(REPO_ROOT);
 for (const phase of PHASES) {

@@ -1,9 +1,12 @@
-import { parseArgs } from 'node:util';
 import { findPhase } from '../registry/index.ts';
 import { materialize, type Variant } from '../tree/materialize.ts';
+import { parseFlags } from './args.ts';
 
 // Maintainer tool: `npm run tree -- --phase 3 --variant stub` prints the path of a fresh tree.
-const { values } = parseArgs({ options: { phase: { type: 'string' }, variant: { type: 'string', default: 'solution' } } });
+const USAGE = `Usage: npm run tree -- --phase N [--variant solution|stub|mutant:NAME]
+  Builds a gradable tree of phase N (default variant: solution) and prints its path.`;
+
+const { values } = parseFlags({ options: { phase: { type: 'string' }, variant: { type: 'string', default: 'solution' } } }, USAGE);
 const phase = findPhase(Number(values.phase));
 if (!phase) {
   console.error(`unknown phase ${values.phase}`);

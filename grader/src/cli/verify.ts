@@ -1,5 +1,4 @@
 import { Chalk } from 'chalk';
-import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { PHASES, type PhaseSpec } from '../registry/index.ts';
@@ -9,19 +8,26 @@ import { readLabMarker } from '../phase-detect.ts';
 import { gradeTree } from '../run/grade-tree.ts';
 import type { GradeReport } from '../report/model.ts';
 import { materialize, removeTree, variantLabel, type Variant } from '../tree/materialize.ts';
+import { parseFlags } from './args.ts';
 
 /**
  * The grader proves itself: for every phase, the reference passes, the stubs fail every correctness
  * check, and every mutant fails the checks it names with a message that teaches.
  */
-const { values } = parseArgs({
+const USAGE = `Usage: npm run verify -- [options]
+  --phase N         verify phase N only (default: every phase)
+  --skip-perf       do not run the reference's performance checks
+  --keep            keep the built trees
+  --seed N          seed of the randomized tests (default 20251122)`;
+
+const { values } = parseFlags({
   options: {
     phase: { type: 'string' },
     'skip-perf': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     seed: { type: 'string' },
   },
-});
+}, USAGE);
 const c = new Chalk({ level: process.stdout.isTTY && !process.env.NO_COLOR ? 1 : 0 });
 const seed = values.seed ? Number(values.seed) : 20_251_122;
 const MUTANT_ATTEMPTS = 3;
@@ -61,7 +67,7 @@ async function verifyVariant(phase: PhaseSpec, variant: Variant): Promise<Outcom
       const errors = r.checks.filter((k) => k.kind === 'correctness' && k.status === 'error');
       const notTodo = r.checks.filter((k) => k.kind === 'correctness' && k.reason !== 'todo');
       const detail = [
-        ...(compile ? [`the stubs do not compile: ${compile.failures.map((f) => f.message).join('; ')}`] : []),
+        ...(compile ? [`the stubs do not compile: ${compile.failures.map((f) => `${f.test} ${f.message}`).join('; ')}`] : []),
         ...passing.map((k) => `${k.id} passes on the stubs — it cannot tell unsolved from solved`),
         ...errors.map((k) => `${k.id} errors on the stubs instead of failing: ${k.summary}`),
       ];

@@ -1,4 +1,5 @@
 import { Chalk } from 'chalk';
+import { REPORT_FILE } from './files.ts';
 import type { CheckResult, GradeReport } from './model.ts';
 
 export interface RenderOptions {
@@ -9,7 +10,13 @@ export interface RenderOptions {
   durations?: boolean;
 }
 
-const ICON = { pass: '✓', fail: '✗', error: '!', skip: '-' } as const;
+/** One icon per status, in the report and in the live list printed while grading. */
+export const ICON = { pass: '✓', fail: '✗', error: '!', skip: '-' } as const;
+
+/** The live list's line for a check that just finished (the report follows once all have run). */
+export function renderProgressLine(c: CheckResult): string {
+  return `  ${ICON[c.status]} ${c.id}\n`;
+}
 
 function detailLine(c: CheckResult): string {
   const d = c.measured?.details;
@@ -28,6 +35,8 @@ export function renderReport(report: GradeReport, opts: RenderOptions): string {
   out.push(c.bold(`MetricStream Labs — phase ${report.phase.id}: ${report.phase.title}`));
   out.push(c.gray(`grading ${report.branch ? `branch ${report.branch}` : report.target}`));
   let expanded = 0;
+  // Failing checks past the expansion limit: their failures are only in the saved report.
+  let collapsed = 0;
   const sections: Array<[string, CheckResult[]]> = [
     ['Correctness', report.checks.filter((k) => k.kind !== 'perf')],
     ['Performance', report.checks.filter((k) => k.kind === 'perf')],
@@ -46,11 +55,15 @@ export function renderReport(report: GradeReport, opts: RenderOptions): string {
       }
       if (k.status !== 'fail' && k.status !== 'error') continue;
       // "Not implemented yet" is said in full on the check's line; its tests would only repeat it.
-      if (k.reason !== 'todo' && expanded < (opts.expand ?? 3)) {
-        expanded++;
-        for (const f of k.failures) {
-          out.push(`      ${c.bold('›')} ${f.test}`);
-          for (const line of f.message.split('\n')) out.push(`        ${line}`);
+      if (k.reason !== 'todo' && k.failures.length > 0) {
+        if (expanded < (opts.expand ?? 3)) {
+          expanded++;
+          for (const f of k.failures) {
+            out.push(`      ${c.bold('›')} ${f.test}`);
+            for (const line of f.message.split('\n')) out.push(`        ${line}`);
+          }
+        } else {
+          collapsed++;
         }
       }
       out.push(`      ${c.cyan('hint:')} ${k.hint}`);
@@ -58,6 +71,10 @@ export function renderReport(report: GradeReport, opts: RenderOptions): string {
     }
   }
   out.push('');
+  if (collapsed > 0) {
+    const which = collapsed === 1 ? '1 more failing check' : `${collapsed} more failing checks`;
+    out.push(`The failures of ${which} are not shown above; every failure in full: ${REPORT_FILE}`);
+  }
   if (report.failed > 0) out.push(c.gray(`seed ${report.seed} (replay this run: npm run grade -- --seed ${report.seed})`));
   if (report.partial) out.push(c.yellow(`partial run: not run ${report.partial.notRun.join(', ')}`));
   const verdict =

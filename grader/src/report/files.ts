@@ -5,6 +5,9 @@ import type { GradeReport } from './model.ts';
 /** Where a learner's reports live: `.grade/` in their checkout (git-ignored). */
 export const gradeDir = (root: string): string => path.join(root, '.grade');
 
+/** The last run's report in full, relative to the checkout; the console report points to it. */
+export const REPORT_FILE = '.grade/report.json';
+
 /** One line of the results history: enough to show before/after across runs. */
 export interface HistoryEntry {
   at: string;
@@ -37,7 +40,7 @@ export function toHistoryEntry(r: GradeReport): HistoryEntry {
 export function saveReport(root: string, report: GradeReport): void {
   const dir = gradeDir(root);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+  writeFileSync(path.join(root, REPORT_FILE), JSON.stringify(report, null, 2) + '\n');
   appendFileSync(path.join(dir, 'history.jsonl'), JSON.stringify(toHistoryEntry(report)) + '\n');
 }
 

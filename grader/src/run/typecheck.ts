@@ -24,8 +24,9 @@ function tsFiles(dir: string): string[] {
 }
 
 /**
- * Type-check the learner's service (strict TypeScript, as the course promises) and return its errors
- * as `file:line:col message`, relative to the tree. Only errors inside starter/ are the learner's.
+ * Type-check the learner's service (strict TypeScript, as the course promises) and return its errors:
+ * `test` is the location (`file:line:col`, relative to the tree), `message` the compiler's words
+ * without it, since the report prints both. Only errors inside starter/ are the learner's.
  */
 export function typecheckStarter(target: string): TestFailure[] {
   const starter = path.join(target, 'starter');
@@ -38,6 +39,6 @@ export function typecheckStarter(target: string): TestFailure[] {
       if (!d.file || d.start === undefined) return { test: 'TypeScript', message: cap(text) };
       const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
       const where = `${path.relative(target, d.file.fileName)}:${line + 1}:${character + 1}`;
-      return { test: where, message: cap(`${where} - error TS${d.code}: ${text}`) };
+      return { test: where, message: cap(`error TS${d.code}: ${text}`) };
     });
 }
