@@ -74,4 +74,52 @@ describe('shared counters across workers', () => {
     expect(b.get('accepted'), "Expected add('accepted', 7) then add('accepted') (delta 1 by default) on two views of one buffer to read 8").toBe(8);
     expect(a.get('errors'), "Expected add('accepted') to leave 'errors' at 0: each counter has its own slot").toBe(0);
   });
+
+  it('a delta of 0 adds nothing, a negative delta subtracts, and values wrap like any Int32', async () => {
+    const { SharedCounters } = await importTarget<CountersModule>('src/stats/shared-counters.ts');
+    const c = new SharedCounters();
+    c.add('rejected', 5);
+    c.add('rejected', 0);
+    expect(c.get('rejected'), "Expected add('rejected', 5) then add('rejected', 0) to read 5: a delta of 0 adds nothing (is there a `delta || 1`?)").toBe(5);
+    c.add('rejected', -2);
+    expect(c.get('rejected'), "Expected add('rejected', -2) after 5 to read 3: delta is any integer, negative ones subtract").toBe(3);
+    c.add('requests', 2 ** 31 - 1);
+    c.add('requests', 1);
+    expect(c.get('requests'), 'Expected 2^31 - 1 plus 1 to wrap to -2^31, like any Int32 slot').toBe(-(2 ** 31));
+  });
+
+  it('counter i lives in Int32 slot i (COUNTER_NAMES order), the layout every thread relies on', async () => {
+    const { SharedCounters } = await importTarget<CountersModule>('src/stats/shared-counters.ts');
+    const c = new SharedCounters();
+    const names = ['requests', 'accepted', 'rejected', 'errors'];
+    names.forEach((name, i) => c.add(name, 10 + i));
+    const raw = Array.from(new Int32Array(c.buffer, 0, names.length));
+    expect(raw, `Expected the raw Int32 slots of the buffer to be [10, 11, 12, 13] after adding 10..13 to ${names.join(', ')}: use slotOf(name) for the index`).toEqual([10, 11, 12, 13]);
+    const seen = names.map((name) => c.get(name));
+    expect(seen, 'Expected get() to read back each counter from its own slot').toEqual([10, 11, 12, 13]);
+  });
+
+  it('an unknown counter name is refused with a RangeError, and no slot changes', async () => {
+    const { SharedCounters } = await importTarget<CountersModule>('src/stats/shared-counters.ts');
+    const c = new SharedCounters();
+    c.add('requests', 1);
+    const before = Array.from(new Int32Array(c.buffer, 0, 4));
+    let addErr: unknown;
+    try {
+      c.add('bogus', 1);
+    } catch (err) {
+      addErr = err;
+    }
+    let getErr: unknown;
+    try {
+      c.get('bogus');
+    } catch (err) {
+      getErr = err;
+    }
+    const after = Array.from(new Int32Array(c.buffer, 0, 4));
+    expect(after, `Expected add('bogus') to change no slot, but the slots went from [${before}] to [${after}]: an undefined index is slot 0 for Atomics`).toEqual(before);
+    expect(addErr, "Expected add('bogus') to throw a RangeError naming the counter: look the slot up with slotOf(name)").toBeInstanceOf(RangeError);
+    expect(getErr, "Expected get('bogus') to throw a RangeError naming the counter: look the slot up with slotOf(name)").toBeInstanceOf(RangeError);
+    expect(String((addErr as Error).message), 'Expected the error to name the unknown counter').toContain('bogus');
+  });
 });

@@ -67,6 +67,99 @@ test('a full batch (maxBatch) is written at once, without waiting for the timer'
   await withDeadline(writer.close(), 3_000, 'close()');
 });
 
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One trickle trial: a metric every `everyMs` until the first fsync (or `maxMs`). Returns when the
+ * first fsync came after the first write (undefined: none), and the longest pause between writes
+ * before it — a pause as long as the interval would let a debounce flush, so such a run proves nothing.
+ */
+async function trickle(interval: number, everyMs: number, maxMs: number) {
+  const sink = new MemorySink();
+  const writer = await newWriter(sink, { maxQueue: 100_000, maxBatch: 100_000, flushIntervalMs: interval });
+  const t0 = performance.now();
+  let last = t0;
+  let longestPause = 0;
+  let seq = 0;
+  while (sink.syncs === 0 && performance.now() - t0 < maxMs) {
+    await withDeadline(writer.write([seqMetric('trickle', seq++)]), 1_000, `write() #${seq} (a write must not wait for the disk)`);
+    await sleep(everyMs);
+    // Every pause up to the first fsync counts, the one it ended included.
+    const now = performance.now();
+    longestPause = Math.max(longestPause, now - last);
+    last = now;
+  }
+  const firstSyncMs = sink.syncedAt[0] === undefined ? undefined : sink.syncedAt[0] - t0;
+  await withDeadline(writer.close(), 3_000, 'close() after the trickle');
+  return { firstSyncMs, longestPause, writes: seq, elapsed: performance.now() - t0 };
+}
+
+test('the flush deadline runs from the first unflushed write, not the last: a steady trickle still reaches disk in time', async () => {
+  const interval = 300;
+  const everyMs = 15;
+  const maxMs = 2_500;
+  // A debounce (a timer restarted by every write) writes nothing while writes keep coming; it only
+  // slips through if the trickle itself paused for about an interval, so such a trial is run again.
+  for (let trial = 1; trial <= 3; trial++) {
+    const r = await trickle(interval, everyMs, maxMs);
+    const inTime = r.firstSyncMs !== undefined && r.firstSyncMs <= interval + SLACK_MS;
+    if (!inTime) {
+      const seen = r.firstSyncMs === undefined ? `got nothing after ${Math.round(r.elapsed)} ms` : `the first fsync came after ${Math.round(r.firstSyncMs)} ms`;
+      expect.fail(
+        `Expected the batch to reach disk within flushIntervalMs (${interval} ms, +${SLACK_MS} ms slack) of the first unflushed write ` +
+          `while ${r.writes} writes kept arriving every ~${everyMs} ms (deadline, not debounce), ${seen}: the timer must not restart on every write.`,
+      );
+    }
+    if (r.longestPause < 0.8 * interval) return;
+  }
+});
+
+test('after a flush, the next lone metric waits for its own deadline: not written early, not late', async () => {
+  const sink = new MemorySink();
+  const interval = 400;
+  const writer = await newWriter(sink, { maxQueue: 1_000, maxBatch: 1_000, flushIntervalMs: interval });
+  await writer.write([seqMetric('again', 0)]);
+  await waitUntil(() => sink.syncs > 0, interval + SLACK_MS, 5);
+  await sleep(2 * interval);
+  const t0 = performance.now();
+  await writer.write([seqMetric('again', 1)]);
+  const arrived = await waitUntil(() => sink.syncs > 1, interval + SLACK_MS, 5);
+  expect(arrived, `Expected the metric written after ${2 * interval} ms of idleness on disk within ${interval} ms (+${SLACK_MS} ms slack); still missing`).toBe(true);
+  const waited = sink.syncedAt[1]! - t0;
+  // Timers never fire early; 5 ms covers clock granularity.
+  expect(
+    waited,
+    `Expected the lone metric to wait for its flushIntervalMs (${interval} ms) before its fsync, it was written after ${Math.round(waited)} ms: ` +
+      'the deadline starts at the first write into an empty queue, so reset it after every flush (a stale one makes every later write an fsync of its own), ' +
+      'and re-check the condition after every wake (while, not if): a notify means "maybe", not "due"',
+  ).toBeGreaterThanOrEqual(interval - 5);
+  await withDeadline(writer.close(), 3_000, 'close()');
+});
+
+test('maxBatch metrics arriving in pieces are written at once; no fsync carries more than maxBatch; a partial batch waits', async () => {
+  const sink = new MemorySink();
+  const maxBatch = 10;
+  const writer = await newWriter(sink, { maxQueue: 1_000, maxBatch, flushIntervalMs: 60_000 });
+  const pieces = [3, 3, 3, 3, 3, 3, 3, 4];
+  let seq = 0;
+  for (const n of pieces) {
+    await withDeadline(writer.write(Array.from({ length: n }, () => seqMetric('pieces', seq++))), 1_000, `write() of ${n} (a write must not wait for the disk)`);
+  }
+  const arrived = await waitUntil(() => sink.syncs >= 2, SLACK_MS, 5);
+  expect(
+    arrived,
+    `Expected two full batches of ${maxBatch} on disk at once after ${seq} metrics were written in pieces of 3-4 (flush interval 60 s), got batches [${sink.batchSizes.join(', ')}] after ${SLACK_MS} ms: ` +
+      `wake the loop when the queue reaches maxBatch or more (a write can jump past it), and re-check after each batch`,
+  ).toBe(true);
+  await sleep(100);
+  expect(
+    sink.batchSizes,
+    `Expected fsyncs of exactly [${maxBatch}, ${maxBatch}] before the deadline: a batch never holds more than maxBatch, and the 5 left over are not due for 60 s`,
+  ).toEqual([maxBatch, maxBatch]);
+  await withDeadline(writer.close(), 3_000, 'close()');
+  expect(sink.batchSizes, 'Expected close() to write the 5 left over as a last batch').toEqual([maxBatch, maxBatch, 5]);
+});
+
 test('through the service: a lone POSTed metric is on disk within --flush-interval-ms', async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ms-p2-flush-'));
   const file = path.join(dir, 'metrics.jsonl');

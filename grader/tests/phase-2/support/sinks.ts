@@ -13,7 +13,13 @@ export class MemorySink implements SinkLike {
   calls = 0;
   /** performance.now() of every successful write. */
   readonly syncedAt: number[] = [];
+  /** performance.now() of every call, failed ones included (retry timing). */
+  readonly calledAt: number[] = [];
+  /** Lines carried by each successful write, in order (batch sizes). */
+  readonly batchSizes: number[] = [];
   closed = false;
+  /** close() calls. */
+  closeCalls = 0;
   private gate: Promise<void> | undefined;
   private openGate: (() => void) | undefined;
 
@@ -36,15 +42,18 @@ export class MemorySink implements SinkLike {
 
   async appendAndSync(data: string): Promise<void> {
     const call = ++this.calls;
+    this.calledAt.push(performance.now());
     if (this.gate) await this.gate;
     if (this.closed) throw new Error('test sink: write after close()');
     if (this.failWhen(call)) throw new Error(`injected disk error on write #${call}`);
     this.text += data;
     this.syncs += 1;
     this.syncedAt.push(performance.now());
+    this.batchSizes.push(data.split('\n').filter((l) => l.length > 0).length);
   }
 
   async close(): Promise<void> {
+    this.closeCalls += 1;
     this.closed = true;
   }
 }
