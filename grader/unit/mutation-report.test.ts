@@ -23,11 +23,12 @@ describe('mutation report', () => {
     m(9, 'Survived'),
     m(5, 'CompileError'),
     m(6, 'RuntimeError'),
+    m(7, 'Ignored'),
   ];
 
   test('the score counts killed and timed-out mutants over every valid, non-equivalent one', () => {
     const s = summarizeMutants(outcomes, [equivalent]);
-    expect(s.counts).toEqual({ killed: 2, 'timed out': 1, survived: 1, equivalent: 1, invalid: 2 });
+    expect(s.counts).toEqual({ killed: 2, 'timed out': 1, survived: 1, equivalent: 1, invalid: 2, ignored: 1 });
     expect(s.score).toBe(75);
     expect(s.survivors.map((x) => x.line)).toEqual([4]);
     expect(s.equivalents[0]!.why).toBe('the last index is never read');
@@ -48,6 +49,6 @@ describe('mutation report', () => {
     expect(text.split('\n')).toContain('score: 75.0 %');
     expect(text).toContain('- src/query/aggregate.ts:4 EqualityOperator: `i < n` -> `i <= n`');
     expect(text).toContain('the last index is never read');
-    expect(text).toContain('Run time: 61 s for 7 mutants');
+    expect(text).toContain('Run time: 61 s for 8 mutants');
   });
 });

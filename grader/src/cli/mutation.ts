@@ -66,13 +66,13 @@ const lines = (file: string) => {
   if (!source.has(file)) source.set(file, readFileSync(path.join(tree, file), 'utf8').split('\n'));
   return source.get(file)!;
 };
-/** The original text a mutant replaces (Stryker's positions: 1-based lines, 0-based columns). */
+/** The original text a mutant replaces (Stryker reports 1-based lines and columns). */
 function originalText(m: MutantResult): string {
   const file = lines(path.relative(tree, path.resolve(tree, m.fileName)));
   const { start, end } = m.location;
   const span = file.slice(start.line - 1, end.line);
-  if (span.length === 1) return span[0]!.slice(start.column, end.column);
-  return [span[0]!.slice(start.column), ...span.slice(1, -1), span.at(-1)!.slice(0, end.column)].join('\n');
+  if (span.length === 1) return span[0]!.slice(start.column - 1, end.column - 1);
+  return [span[0]!.slice(start.column - 1), ...span.slice(1, -1), span.at(-1)!.slice(0, end.column - 1)].join('\n');
 }
 
 const outcomes: MutantOutcome[] = results.map((m) => ({
