@@ -39,11 +39,11 @@ export const phase3: PhaseSpec = {
   perf: [
     {
       id: 'growth',
-      title: 'Growth: time to parse 2,000 metrics / time for 500 (same run; linear is about 4)',
+      title: 'Growth: time to parse 8,000 metrics / time for 500 (same run; linear is about 16, quadratic about 256)',
       file: 'grader/perf/phase-3/growth.ts',
-      hint: 'Quadratic work hides in anything that walks from the start of the text per element: indexOf or slice from 0, a byte offset or line number computed eagerly, re-reading earlier elements. Profile with node --cpu-prof on the 2,000-metric payload.',
+      hint: 'Quadratic work hides in anything that walks the text per element: indexOf that searches to the end (for a backslash, say) once per string, slice(0, i) or a byte offset or line number computed eagerly, re-reading earlier elements. Profile with node --cpu-prof on the 8,000-metric payload.',
       anchor: '#perf-growth',
-      threshold: { op: '<=', value: 8, unit: 'x' },
+      threshold: { op: '<=', value: 32, unit: 'x' },
       deadlineMs: 60_000,
     },
     {
@@ -69,7 +69,31 @@ export const phase3: PhaseSpec = {
       name: 'eager-byte-offset',
       bug: 'Keeps the byte offset of every container up to date for error messages, walking the text from the start each time: O(n^2).',
       failsChecks: ['growth'],
-      messageIncludes: 'Expected <= 8.00x',
+      messageIncludes: 'Expected <= 32.0x',
+    },
+    {
+      name: 'indexof-escape',
+      bug: 'A fast path for strings without escapes looks for the next backslash with indexOf from the cursor, which searches to the end of the body for every string: O(n^2).',
+      failsChecks: ['growth'],
+      messageIncludes: 'Expected <= 32.0x',
+    },
+    {
+      name: 'line-number',
+      bug: 'Keeps the line of every object for error messages with text.slice(0, pos).split(newline): a fast scan from the start, once per object, that grew only 7.3x from 500 to 2,000 metrics.',
+      failsChecks: ['growth'],
+      messageIncludes: 'Expected <= 32.0x',
+    },
+    {
+      name: 'lenient-whitespace',
+      bug: 'Treats every character up to U+0020 as whitespace between tokens, so a vertical tab, a form feed or a NUL is skipped instead of rejected.',
+      failsChecks: ['corpus'],
+      messageIncludes: 'not JSON whitespace',
+    },
+    {
+      name: 'control-char-1f',
+      bug: 'Allows raw characters from U+001F up inside strings (>= 0x1f instead of >= 0x20), so a raw U+001F is accepted.',
+      failsChecks: ['corpus'],
+      messageIncludes: 'the last control character',
     },
     {
       name: 'surrogate-pair',

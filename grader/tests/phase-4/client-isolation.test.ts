@@ -12,7 +12,7 @@ describe('client isolation: every client has its own window, in every thread', (
   it('isPrime and the stripe pool: prime sizes only, same id -> same stripe, ids spread over all stripes', async () => {
     const { isPrime, StripedLocks } = await loadStriped();
     const { LockTable } = await loadMutex();
-    for (const [n, want] of [[2, true], [3, true], [31, true], [10007, true], [1, false], [0, false], [-7, false], [9, false], [91, false], [10005, false], [2.5, false]] as const) {
+    for (const [n, want] of [[2, true], [3, true], [5, true], [31, true], [10007, true], [2147483647, true], [1, false], [0, false], [-7, false], [-2, false], [4, false], [9, false], [25, false], [49, false], [91, false], [961, false], [10005, false], [2.5, false], [NaN, false], [Infinity, false]] as const) {
       expect(isPrime(n), `isPrime(${n}) should be ${want}`).toBe(want);
     }
     const table = LockTable.create(40, 2);
@@ -32,6 +32,37 @@ describe('client isolation: every client has its own window, in every thread', (
     const empty = counts.filter((c) => c === 0).length;
     expect(empty, `${N} ids like "client-17" left ${empty} of 31 stripes unused: the hash does not spread similar ids`).toBe(0);
     expect(max, `one stripe got ${max} of ${N} ids (fair share ${mean.toFixed(0)}): the hash piles similar ids onto few stripes`).toBeLessThan(2 * mean);
+  });
+
+  it('hashClientId is 32-bit FNV-1a of the UTF-16 units, and stripeOf is that hash modulo the pool size', async () => {
+    const { hashClientId, StripedLocks } = await loadStriped();
+    const { LockTable } = await loadMutex();
+    // The published FNV-1a test vectors (ASCII: one UTF-16 unit per byte).
+    for (const [id, want] of [['', 0x811c9dc5], ['a', 0xe40c292c], ['foobar', 0xbf9cf968]] as const) {
+      const got = hashClientId(id);
+      expect(got, `hashClientId(${JSON.stringify(id)}) should be FNV-1a 0x${want.toString(16)}, got ${typeof got === 'number' ? `0x${(got >>> 0).toString(16)} (${got})` : String(got)}`).toBe(want);
+    }
+    const pool = new StripedLocks(LockTable.create(32, 2), 1, 31);
+    const ids = ['client-17', 'tenant-0', 'é', 'Ωmega', 'user😀', 'x'.repeat(64), ...Array.from({ length: 200 }, (_, i) => `id-${i * 7919}`)];
+    for (const id of ids) {
+      const want = fnv1a(id);
+      const got = hashClientId(id);
+      expect(got, `hashClientId(${JSON.stringify(id)}) should be ${want} (FNV-1a over charCodeAt units, Math.imul, then >>> 0), got ${got}`).toBe(want);
+      expect(pool.stripeOf(id), `stripeOf(${JSON.stringify(id)}) with 31 stripes should be hash % 31 = ${want % 31}`).toBe(want % 31);
+    }
+  });
+
+  it('lockFor: the global lock for every stripe in global mode, the stripe\'s own lock in striped mode', async () => {
+    const { createLimiterState, SlidingWindowLimiter, GLOBAL_LOCK } = await loadLimiter();
+    for (const locking of ['global', 'striped'] as const) {
+      const shared = createLimiterState({ limit: 2, windowMs: 1000, locking, stripes: 7, slotsPerStripe: 4, maxOwners: 2 });
+      const limiter = new SlidingWindowLimiter(shared, 1, { now: () => 0 });
+      for (let stripe = 0; stripe < 7; stripe++) {
+        const want = locking === 'global' ? GLOBAL_LOCK : limiter.stripes.mutexAt(stripe).index;
+        const got = limiter.lockFor(stripe).index;
+        expect(got, `${locking} mode: lockFor(${stripe}) should be lock ${want}${locking === 'striped' ? ' (stripes.mutexAt(stripe))' : ' (the global lock)'}, got lock ${got}`).toBe(want);
+      }
+    }
   });
 
   it('a client that is over its limit does not affect another client', async () => {
@@ -83,3 +114,10 @@ describe('client isolation: every client has its own window, in every thread', (
     });
   }
 });
+
+/** FNV-1a, 32 bits, over UTF-16 code units: the rule of exercise 4.2, written plainly. */
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runWatched } from '../../src/harness/watchdog.ts';
-import { loadLimiter, loadTable } from './fixtures/target.ts';
+import { loadFlush, loadLimiter, loadTable } from './fixtures/target.ts';
 import { limiterLockName, lockReport } from './fixtures/lock-report.ts';
 import type { AllowLoopData, AllowLoopResult } from './fixtures/allow-loop.worker.ts';
 import type { FlushLoopData, FlushLoopResult } from './fixtures/flush-loop.worker.ts';
@@ -13,6 +13,48 @@ const flushLoop = new URL('./fixtures/flush-loop.worker.ts', import.meta.url);
 const sum = (records: Array<Record<string, number>>, key: string) => records.reduce((a, r) => a + (r[key] ?? 0), 0);
 
 describe('flush progress: allow() and flushes running together never deadlock and lose nothing', () => {
+  it('one flush reports every client of every stripe once, with its exact counts, and resets them', async () => {
+    const { createLimiterState, SlidingWindowLimiter } = await loadLimiter();
+    const { flushCounters } = await loadFlush();
+    const shared = createLimiterState({ limit: 2, windowMs: 1000, locking: 'striped', stripes: STRIPES, slotsPerStripe: 32, maxOwners: 2 });
+    // One thread, nobody else holds a lock: lock() never has to wait here.
+    const limiter = new SlidingWindowLimiter(shared, 1, { now: () => 5000 });
+    const clients: string[] = [];
+    const perStripe = new Array<number>(STRIPES).fill(0);
+    for (let i = 0; perStripe.some((n) => n < 2) && i < 10_000; i++) {
+      const id = `flush-${i}`;
+      const s = limiter.stripes.stripeOf(id);
+      if (perStripe[s]! < 3) {
+        perStripe[s]!++;
+        clients.push(id);
+      }
+    }
+    const sent = new Map(clients.map((c, i) => [c, 1 + (i % 4)]));
+    for (const [c, n] of sent) for (let k = 0; k < n; k++) limiter.allow(c);
+
+    const first = flushCounters(limiter);
+    const seen = new Map<string, { allowed: number; rejected: number }>();
+    for (const r of first) {
+      expect(seen.has(r.clientId), `the flush reported client "${r.clientId}" twice`).toBe(false);
+      seen.set(r.clientId, { allowed: r.allowed, rejected: r.rejected });
+    }
+    for (const [c, n] of sent) {
+      const stripe = limiter.stripes.stripeOf(c);
+      const want = { allowed: Math.min(n, 2), rejected: Math.max(0, n - 2) };
+      const got = seen.get(c);
+      expect(
+        got,
+        `client "${c}" (stripe ${stripe} of 0..${STRIPES - 1}) sent ${n} requests (limit 2): the flush should report ${JSON.stringify(want)}, got ${got ? JSON.stringify(got) : 'nothing'}` +
+          (got ? '' : ' — does the flush visit every stripe, 0 through stripes - 1?'),
+      ).toEqual(want);
+    }
+    const second = flushCounters(limiter).filter((r) => r.allowed !== 0 || r.rejected !== 0);
+    expect(
+      second.map((r) => `${r.clientId}: ${r.allowed}/${r.rejected}`),
+      'a second flush with no requests in between should report nothing: the first flush must reset the counters it read (takeCounts)',
+    ).toEqual([]);
+  });
+
   it(`2 request threads + 2 flushing threads for ${RUN_MS} ms: every thread keeps moving, every count arrives once`, async () => {
     const { createLimiterState } = await loadLimiter();
     const { ClientTable } = await loadTable();

@@ -27,6 +27,35 @@ describe('mutual exclusion: the shared-memory mutex', () => {
     expect(table.words[0], 'locking lock 1 must not touch lock 0').toBe(FREE);
   });
 
+  it('refuses owner ids outside 1..maxOwners, refuses to unlock a free lock, and a refused unlock names both owners', async () => {
+    const { LockTable, FREE } = await loadMutex();
+    const table = LockTable.create(2, 8);
+    const m = table.mutex(0);
+    // The lock is free, so none of these calls can reach Atomics.wait (not allowed on this thread).
+    for (const bad of [0, 9, -1, 1.5]) {
+      expect(() => m.tryLock(bad), `tryLock(${bad}) should throw: owner ids are 1..8 (0 means "free"); validate with table.checkOwner`).toThrow();
+      expect(table.words[0], `a refused tryLock(${bad}) must leave the lock word FREE, got ${table.words[0]}`).toBe(FREE);
+    }
+    expect(() => m.lock(0), 'lock(0) should throw: owner 0 would "take" the lock and leave the word FREE').toThrow();
+    expect(table.words[0], 'a refused lock(0) must leave the lock word FREE').toBe(FREE);
+    expect(() => m.unlock(3), 'unlock(3) of a free lock should throw: only the owner may unlock').toThrow();
+    expect(table.words[0], 'a refused unlock of a free lock must leave it FREE').toBe(FREE);
+    expect(m.tryLock(7), 'tryLock(7) on a free lock should return true').toBe(true);
+    let message = '';
+    try {
+      m.unlock(3);
+    } catch (err) {
+      message = String((err as Error)?.message);
+    }
+    expect(
+      /\b3\b/.test(message) && /\b7\b/.test(message),
+      `unlock(3) of a lock held by owner 7 should throw an error naming the caller (3) and the holder (7), got: "${message}"`,
+    ).toBe(true);
+    expect(table.words[0], 'the refused unlock(3) must leave the lock held by owner 7').toBe(7);
+    m.unlock(7);
+    expect(table.words[0], 'unlock(7) by its owner should free the lock').toBe(FREE);
+  });
+
   it(`${WORKERS} workers doing locked non-atomic increments for ${RUN_MS} ms come out exact`, async () => {
     const { LockTable, FREE } = await loadMutex();
     const table = LockTable.create(LOCKS, WORKERS);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rng, seedTag } from '../../src/harness/random.ts';
-import { loadLimiter } from './fixtures/target.ts';
+import { loadLimiter, loadTable } from './fixtures/target.ts';
 import { outcomeText, runScript } from './fixtures/run-script.ts';
 import type { ScriptStep, StepOutcome } from './fixtures/limiter-script.worker.ts';
 
@@ -109,6 +109,42 @@ describe('window boundaries: the sliding window is exact', () => {
           want[bad]!.allowed ? 'allowed' : `rejected (retry in ${want[bad]!.retryAfterMs} ms)`
         }, got ${outcomeText(got[bad]!)}. Its earlier requests in the last two windows: ${history || 'none'} ${seedTag()}`,
       );
+    }
+  });
+
+  it('decide() follows the rule for every limit from 1 to 6, at and around the window edge', async () => {
+    const { decide } = await loadLimiter();
+    const { ClientTable } = await loadTable();
+    const random = rng();
+    for (let limit = 1; limit <= 6; limit++) {
+      const windowMs = 50 + Math.floor(random() * 500);
+      const log = (() => {
+        const table = ClientTable.create({ regions: 1, slotsPerRegion: 1, logCapacity: limit });
+        return table.log(table.slotFor(0, 'c'));
+      })();
+      const steps: ScriptStep[] = [];
+      let at = 10_000;
+      for (let i = 0; i < 400; i++) {
+        // Gaps that land exactly on, one before and one after the edge of the window, and none.
+        const r = random();
+        at += r < 0.25 ? 0 : r < 0.4 ? windowMs : r < 0.5 ? windowMs - 1 : r < 0.6 ? 1 : Math.floor(random() * windowMs);
+        steps.push({ at, client: 'c' });
+      }
+      const want = model(steps, limit, windowMs);
+      for (let i = 0; i < steps.length; i++) {
+        const got = decide(log, steps[i]!.at, limit, windowMs);
+        if (JSON.stringify(got) !== JSON.stringify(want[i])) {
+          const history = steps
+            .slice(0, i)
+            .filter((p) => steps[i]!.at - p.at < 2 * windowMs)
+            .map((p) => `${steps[i]!.at - p.at} ms ago`)
+            .join(', ');
+          expect.fail(
+            `decide() at step ${i}, limit ${limit} per ${windowMs} ms: expected ${JSON.stringify(want[i])}, got ${JSON.stringify(got)}. ` +
+              `Earlier requests in the last two windows: ${history || 'none'} (a time t counts while now - t < windowMs; rejected requests are not recorded) ${seedTag()}`,
+          );
+        }
+      }
     }
   });
 });
