@@ -79,6 +79,7 @@ const outcomes: MutantOutcome[] = results.map((m) => ({
   file: path.relative(path.join(tree, 'starter'), path.resolve(tree, m.fileName)),
   line: m.location.start.line,
   column: m.location.start.column,
+  end: { line: m.location.end.line, column: m.location.end.column },
   mutator: m.mutatorName,
   original: originalText(m),
   replacement: m.replacement ?? '',

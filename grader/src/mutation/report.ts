@@ -7,6 +7,8 @@ export interface MutantOutcome {
   file: string;
   line: number;
   column: number;
+  /** Where the mutated code ends (Stryker's 1-based position), so a later run can aim at it again. */
+  end?: { line: number; column: number };
   mutator: string;
   /** The code as written, and what the mutant puts in its place. */
   original: string;
