@@ -43,12 +43,17 @@ describe('mutation report', () => {
 
   test('the report has the score on a line of its own and lists every survivor', () => {
     const text = renderMutationReport(
-      { phase: { id: 0, title: 'PoC' }, command: 'npm run mutation -- --phase 0', date: '2026-12-03', durationS: 61.2, concurrency: 2, tool: 'StrykerJS' },
+      {
+        phase: { id: 0, title: 'PoC' },
+        command: 'npm run mutation -- --phase 0',
+        runs: [{ scope: 'full', date: '2026-12-03', durationS: 61.2, concurrency: 2, mutants: 8 }],
+        tool: 'StrykerJS',
+      },
       summarizeMutants(outcomes, [equivalent]),
     );
     expect(text.split('\n')).toContain('score: 75.0 %');
     expect(text).toContain('- src/query/aggregate.ts:4 EqualityOperator: `i < n` -> `i <= n`');
     expect(text).toContain('the last index is never read');
-    expect(text).toContain('Run time: 61 s for 8 mutants');
+    expect(text).toContain('- every mutant: 2026-12-03, 8 mutants in 61 s, concurrency 2');
   });
 });
