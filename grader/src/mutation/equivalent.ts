@@ -12,6 +12,8 @@ export interface EquivalentMutant {
   /** Relative to starter/, e.g. `src/query/aggregate.ts`. */
   file: string;
   line: number;
+  /** Where on the line, when one line holds more than one mutant of the same kind. */
+  column?: number;
   mutator: string;
   replacement: string;
   why: string;
@@ -32,6 +34,14 @@ export function readEquivalents(phaseId: number, root = REPO_ROOT): EquivalentMu
 /** Replacements are compared with white space folded, as Stryker prints them over several lines. */
 const fold = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
-export function sameMutant(e: Pick<EquivalentMutant, 'file' | 'line' | 'mutator' | 'replacement'>, m: Pick<EquivalentMutant, 'file' | 'line' | 'mutator' | 'replacement'>): boolean {
-  return e.file === m.file && e.line === m.line && e.mutator === m.mutator && fold(e.replacement) === fold(m.replacement);
+type Place = Pick<EquivalentMutant, 'file' | 'line' | 'column' | 'mutator' | 'replacement'>;
+
+export function sameMutant(e: Place, m: Place): boolean {
+  return (
+    e.file === m.file &&
+    e.line === m.line &&
+    (e.column === undefined || e.column === m.column) &&
+    e.mutator === m.mutator &&
+    fold(e.replacement) === fold(m.replacement)
+  );
 }

@@ -187,6 +187,10 @@ describe('nextAlertState, every transition', () => {
     expect(statuses(s), `Expected a "< 10" rule to fire at 5, resolve at 15 and stay resolved at 10, got ${statuses(s)}`).toBe('firing -> resolved -> resolved');
     const atLeast = await run([[0, 90]], { ...RULE, comparator: '>=', forMs: 0 });
     expect(atLeast[0]?.status, `Expected a ">= 90" rule to fire at exactly 90, got ${JSON.stringify(atLeast[0]?.status)}`).toBe('firing');
+    const atMost = await run([[0, 80], [10_000, 90], [20_000, 91]], { ...RULE, comparator: '<=', forMs: 0 });
+    expect(statuses(atMost), `Expected a "<= 90" rule to fire below 90, stay firing at exactly 90 and resolve above it, got ${statuses(atMost)}`).toBe(
+      'firing -> firing -> resolved',
+    );
     const equal = await run([[0, 90]], { ...RULE, comparator: '==', forMs: 0 });
     expect(equal[0]?.status, `Expected an "== 90" rule to fire at exactly 90, got ${JSON.stringify(equal[0]?.status)}`).toBe('firing');
   });

@@ -63,6 +63,8 @@ const GOOD_EDGES: Array<[string, Record<string, unknown>, Partial<Metric>]> = [
   ['a value of 0', { name: 'up', value: 0 }, { value: 0 }],
   ['a negative fractional value', { name: 'temp', value: -0.25 }, { value: -0.25 }],
   ['an epoch timestamp of 0 (>= 0 is allowed)', { name: 'up', value: 1, timestamp: 0 }, { timestamp: 0 }],
+  ['an epoch timestamp of 8.64e15, the largest time a Date holds', { name: 'up', value: 1, timestamp: 8.64e15 }, { timestamp: 8.64e15 }],
+  ['the ISO time of epoch 0 (1970-01-01T00:00:00Z is >= 0)', { name: 'up', value: 1, timestamp: '1970-01-01T00:00:00Z' }, { timestamp: 0 }],
   ['an ISO timestamp without fractional seconds', { name: 'up', value: 1, timestamp: '2025-09-17T13:45:23Z' }, { timestamp: Date.parse('2025-09-17T13:45:23Z') }],
   ['an ISO timestamp with a negative offset', { name: 'up', value: 1, timestamp: '2025-09-17T08:45:23.123-05:00' }, { timestamp: Date.parse('2025-09-17T13:45:23.123Z') }],
   ['exactly 32 tags', { name: 'up', value: 1, tags: manyTags(32) }, { tags: manyTags(32) }],
@@ -114,6 +116,9 @@ const BAD: Array<[string, unknown, string]> = [
   ['an HTTP-style date (Date.parse accepts it, ISO 8601 does not)', { metrics: [{ ...good, timestamp: 'Wed, 17 Sep 2025 13:45:23 GMT' }] }, 'metrics[0].timestamp'],
   ['epoch ms sent as a string', { metrics: [{ ...good, timestamp: '1758116723000' }] }, 'metrics[0].timestamp'],
   ['a NaN timestamp', { metrics: [{ ...good, timestamp: NaN }] }, 'metrics[0].timestamp'],
+  // Past 8.64e15 no Date can hold the time: the log line's ISO time stamp would throw later, as a 500.
+  ['an epoch timestamp past the largest Date (8.64e15 + 1)', { metrics: [{ ...good, timestamp: 8.64e15 + 1 }] }, 'metrics[0].timestamp'],
+  ['an ISO timestamp before 1970 (a negative time)', { metrics: [{ ...good, timestamp: '1969-12-31T23:59:59.999Z' }] }, 'metrics[0].timestamp'],
   ['null tags', { metrics: [{ ...good, tags: null }] }, 'metrics[0].tags'],
   ['33 tags (at most 32)', { metrics: [{ ...good, tags: manyTags(33) }] }, 'metrics[0].tags'],
   ['a tag key starting with a digit', { metrics: [{ ...good, tags: { host: 'a', '1zone': 'b' } }] }, 'metrics[0].tags.1zone'],
