@@ -107,5 +107,11 @@ export const phase3: PhaseSpec = {
       failsChecks: ['corpus', 'truncation'],
       messageIncludes: 'must be rejected with a ParseError',
     },
+    {
+      name: 'proto-define-defaults',
+      bug: 'Defines a "__proto__" key with Object.defineProperty(obj, key, { value, enumerable: true }), whose other flags default to false: the property is read-only, and a second "__proto__" key throws "Cannot redefine property".',
+      failsChecks: ['corpus'],
+      messageIncludes: 'writable, enumerable and configurable',
+    },
   ],
 };

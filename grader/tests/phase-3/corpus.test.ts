@@ -27,6 +27,7 @@ const VALID: Array<[title: string, text: string, expected?: unknown]> = [
   ['duplicate keys: the last one wins', '{"metrics":[{"name":"a","value":1,"value":2,"name":"b"}]}', { metrics: [{ name: 'b', value: 2 }] }],
   ['a duplicate "metrics": the last one wins', '{"metrics":[{"name":"a"}],"metrics":[{"name":"b"}]}', { metrics: [{ name: 'b' }] }],
   ['a "__proto__" tag is an own property', '{"metrics":[{"name":"a","tags":{"__proto__":"x","constructor":"y"}}]}'],
+  ['a duplicate "__proto__" key: the last one wins', '{"metrics":[{"name":"a","tags":{"__proto__":"x","h":"1","__proto__":"y"}}]}'],
   ['values of the wrong type are kept for the validator', '{"metrics":[{"name":1,"value":"2","timestamp":null,"tags":[1,{"a":{}}]}]}'],
   ['a payload that is not an object is returned as is', '[{"metrics":[]},1,"x"]'],
   ['"metrics" that is not an array is returned as is', '{"metrics":{"name":"a","unknown":1}}'],
@@ -126,6 +127,16 @@ describe('phase 3 — corpus of payloads with known answers', () => {
       if (explicit !== undefined) expect(firstDifference(explicit, oracle.value), `corpus error in ${title}`).toBeUndefined();
       const diff = firstDifference(oracle.value, o.ok ? o.value : undefined);
       expect(diff, `${title}: ${show(text)} parsed wrong ${diff}`).toBeUndefined();
+    });
+  }, 30_000);
+
+  it('makes every key a plain data property, as JSON.parse does ("__proto__" included)', async () => {
+    // postMessage copies values only, so the worker inspects the property attributes of each result.
+    const outcomes = await parseAll(VALID.map(([, text]) => text), undefined, { audit: true });
+    VALID.forEach(([title, text], i) => {
+      const o = outcomes[i]!;
+      if (!o.ok) return; // reported by the test above
+      expect(o.notPlain, `${title}: ${show(text)}: ${o.notPlain}. JSON.parse makes every key, "__proto__" included, a data property that is writable, enumerable and configurable (Object.defineProperty's flags default to false)`).toBeUndefined();
     });
   }, 30_000);
 

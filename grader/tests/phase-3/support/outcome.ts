@@ -7,12 +7,14 @@ export interface FastParserModule {
 
 /** What one call of the learner's parser did, as plain data that crosses the worker boundary. */
 export type Outcome =
-  | { ok: true; value: unknown }
+  | { ok: true; value: unknown; /** With `audit`: why the result is not plain data, as JSON.parse makes it. */ notPlain?: string }
   | { ok: false; error: { name: string; message: string; position: unknown; reason: unknown } };
 
 export interface ParseJob {
   inputs: string[];
   limits?: ParseLimits;
+  /** Also check, in the worker, that every property of each result is a plain data property. */
+  audit?: boolean;
   /** Int32[0]: index of the input being parsed, for the watchdog's report. */
   current: SharedArrayBuffer;
 }
