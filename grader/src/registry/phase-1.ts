@@ -133,5 +133,17 @@ export const phase1: PhaseSpec = {
       failsChecks: ['counters'],
       messageIncludes: 'a delta of 0 adds nothing',
     },
+    {
+      name: 'in-flight-never-removed',
+      bug: 'process() adds each run to the in-flight set and never removes it, so every answered request (its metrics included) stays in memory for good.',
+      failsChecks: ['worker-failure'],
+      messageIncludes: 'garbage-collectable once the caller dropped them',
+    },
+    {
+      name: 'close-does-not-wait',
+      bug: 'close() resolves at once instead of awaiting the requests in flight, so shutdown goes on while workers still parse.',
+      failsChecks: ['worker-failure'],
+      messageIncludes: 'Expected close() to resolve only once every request in flight had settled',
+    },
   ],
 };

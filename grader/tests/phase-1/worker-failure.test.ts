@@ -1,3 +1,5 @@
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import type { Worker, WorkerOptions } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 // The grader's own copy of the worker bootstrap (not the learner's): it starts the fault fixtures.
@@ -294,7 +296,61 @@ describe('worker failures are answered, and cleaned up', () => {
       }
     });
     expect(spy.calls(), `Expected one worker started per request (${sizes.length}), got ${spy.calls()}`).toBe(sizes.length);
-    await expectAllWorkersGone(spy, `after ${sizes.length} concurrent requests`);
+    // Every answer right but workers left: one request terminated another's worker (or none) — shared state again.
+    await expectAllWorkersGone(spy, `after ${sizes.length} concurrent requests (${advice})`);
+  });
+
+  it('close() waits for the requests in flight: it resolves only once each has settled and its worker exited', { timeout: 40_000 }, async () => {
+    // A normal request and one whose worker never answers (given up at timeoutMs): both still run when close() is called.
+    const timeoutMs = 1_500;
+    const { processor, spy } = await processorWith(['as-asked', fixture('silent-worker.ts')], timeoutMs);
+    const requests = ['a normal request', 'a request whose worker never answers'].map((label) => {
+      const r = { label, settled: false, outcome: undefined as unknown };
+      const run = processor.process(VALID, 'client-a').then(() => undefined, (e: unknown) => e);
+      void run.then((o) => Object.assign(r, { settled: true, outcome: o }));
+      return r;
+    });
+    await withDeadline(processor.close(), timeoutMs + 15_000, 'close() with two requests in flight');
+    // Only the callbacks queued by the same settlement may run first; a close() that did not wait is ~timeoutMs early.
+    await new Promise((resolve) => setImmediate(resolve));
+    const pending = requests.filter((r) => !r.settled).map((r) => r.label);
+    const alive = spy.alive();
+    for (const r of requests) if (r.settled && r.outcome !== undefined) rethrowTodo(r.outcome);
+    if (pending.length > 0 || alive > 0) {
+      expect.fail(
+        `Expected close() to resolve only once every request in flight had settled and its worker exited, but it resolved with ` +
+          `${pending.length > 0 ? `${pending.join(' and ')} still pending` : 'every request settled'} and ${alive} worker(s) still running: ` +
+          'the service calls close() on shutdown and then closes the writer; a request still being parsed would lose its answer. ' +
+          'Keep every in-flight run in the set and await Promise.allSettled over all of them.',
+      );
+    }
+  });
+
+  it('an answered request is not kept by the processor: its metrics can be garbage-collected', { timeout: 40_000 }, async () => {
+    // The processor's own default spawn: a worker the test kept would keep its listeners, and through them the answer.
+    const { WorkerPerRequestProcessor } = await importTarget<ProcessorModule>('src/ingest/worker-per-request.ts');
+    const processor = new WorkerPerRequestProcessor({ parser: 'naive', clock });
+    // Only a WeakRef to the answer outlives this function.
+    const answered = async (): Promise<WeakRef<unknown[]>> => {
+      const metrics = await withDeadline(processor.process(VALID, 'client-a'), 15_000, 'process() of a valid batch');
+      expect(metrics, 'Expected the valid batch to be served with its 3 metrics').toHaveLength(3);
+      return new WeakRef(metrics);
+    };
+    const ref = await answered();
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    // A WeakRef keeps its target until the current job ends: a timer between the collections lets it go.
+    for (let i = 0; i < 10 && ref.deref() !== undefined; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      gc();
+    }
+    if (ref.deref() !== undefined) {
+      expect.fail(
+        'Expected the metrics of an answered request to be garbage-collectable once the caller dropped them, but the processor ' +
+          'still holds them after 10 full collections: a memory leak that grows with every request. ' +
+          'Remove each run from the in-flight set when it settles (in the finally of process()).',
+      );
+    }
   });
 
   it('the worker is started from opts.entry when one is given', { timeout: 40_000 }, async () => {
