@@ -163,5 +163,17 @@ export const phase2: PhaseSpec = {
       failsChecks: ['write-errors'],
       messageIncludes: 'the 3 queued behind it',
     },
+    {
+      name: 'batch-trigger-past-size',
+      bug: 'write() wakes the loop only when the queue holds more than maxBatch metrics, so a write that fills it to exactly maxBatch leaves a full batch waiting for the timer.',
+      failsChecks: ['timed-flush'],
+      messageIncludes: 'a queue that reaches maxBatch is full',
+    },
+    {
+      name: 'idle-timer-spin',
+      bug: 'The loop always waits until the flush deadline, also with an empty queue, where the last deadline is long past: an idle writer wakes on a timer again and again.',
+      failsChecks: ['timed-flush'],
+      messageIncludes: 'a busy loop on an idle service',
+    },
   ],
 };

@@ -160,6 +160,65 @@ test('maxBatch metrics arriving in pieces are written at once; no fsync carries 
   expect(sink.batchSizes, 'Expected close() to write the 5 left over as a last batch').toEqual([maxBatch, maxBatch, 5]);
 });
 
+test('a write that brings the queue to exactly maxBatch wakes the loop: the full batch is written at once', async () => {
+  const sink = new MemorySink();
+  const maxBatch = 10;
+  const writer = await newWriter(sink, { maxQueue: 1_000, maxBatch, flushIntervalMs: 60_000 });
+  await withDeadline(writer.write(Array.from({ length: 4 }, (_, i) => seqMetric('exact', i))), 1_000, 'write() of 4 (a write must not wait for the disk)');
+  // Let the loop go back to sleep on the far deadline: only the next write can wake it now.
+  await sleep(50);
+  await withDeadline(writer.write(Array.from({ length: 6 }, (_, i) => seqMetric('exact', 4 + i))), 1_000, 'write() of 6 (a write must not wait for the disk)');
+  const arrived = await waitUntil(() => sink.syncs > 0, SLACK_MS, 5);
+  expect(
+    arrived,
+    `Expected the batch written at once after a write of 6 brought the queue from 4 to exactly maxBatch (${maxBatch}) (flush interval 60 s); nothing written after ${SLACK_MS} ms: ` +
+      'a queue that reaches maxBatch is full (>=, not >), wake the loop',
+  ).toBe(true);
+  expect(sink.batchSizes, `Expected one fsync of the ${maxBatch} metrics`).toEqual([maxBatch]);
+  await withDeadline(writer.close(), 3_000, 'close()');
+});
+
+/** Timers (setTimeout, setInterval, setImmediate) anyone in this process starts during `ms`. */
+async function countTimers(ms: number): Promise<number> {
+  const g = globalThis as unknown as Record<'setTimeout' | 'setInterval' | 'setImmediate', (...args: unknown[]) => unknown>;
+  const real = { setTimeout: g.setTimeout, setInterval: g.setInterval, setImmediate: g.setImmediate };
+  const wait = real.setTimeout;
+  let count = 0;
+  for (const name of ['setTimeout', 'setInterval', 'setImmediate'] as const) {
+    const original = real[name];
+    g[name] = (...args: unknown[]) => {
+      count += 1;
+      return original(...args);
+    };
+  }
+  try {
+    await new Promise((resolve) => wait(resolve, ms));
+  } finally {
+    Object.assign(g, real);
+  }
+  return count;
+}
+
+test('an idle writer sleeps until a write wakes it: no timer spins while nothing is queued', async () => {
+  const sink = new MemorySink();
+  const interval = 50;
+  const writer = await newWriter(sink, { maxQueue: 1_000, maxBatch: 1_000, flushIntervalMs: interval });
+  await writer.write([seqMetric('sleepy', 0)]);
+  await waitUntil(() => sink.syncs > 0, interval + SLACK_MS, 5);
+  const idleMs = 300;
+  const timers = await countTimers(idleMs);
+  expect(
+    timers,
+    `Expected the writer to start no timers during ${idleMs} ms with an empty queue, counted ${timers}: with nothing queued there is no deadline, ` +
+      'so the loop waits for a notify only (wakeup.wait() without a timeout); a timeout from the last, already past deadline wakes it again and again (a busy loop on an idle service)',
+  ).toBeLessThanOrEqual(2);
+  await writer.write([seqMetric('sleepy', 1)]);
+  const arrived = await waitUntil(() => sink.syncs > 1, interval + SLACK_MS, 5);
+  expect(arrived, `Expected the metric written after the idle time on disk within ${interval} ms (+${SLACK_MS} ms slack): a write into an empty queue must wake the loop`).toBe(true);
+  await withDeadline(writer.close(), 3_000, 'close()');
+  expect(sink.lines.length, 'Expected exactly the 2 metrics written').toBe(2);
+});
+
 test('through the service: a lone POSTed metric is on disk within --flush-interval-ms', async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ms-p2-flush-'));
   const file = path.join(dir, 'metrics.jsonl');
