@@ -131,7 +131,8 @@ const run: MutationRun = {
 };
 const saved: SavedRuns = previous
   ? {
-      runs: [...previous.runs, run],
+      // A recheck with nothing left to run only regenerates the report.
+      runs: fresh.length > 0 ? [...previous.runs, run] : previous.runs,
       outcomes: [...previous.outcomes.filter((o) => !recheckLines!.has(`${o.file}:${o.line}`)), ...fresh],
     }
   : { runs: [run], outcomes: fresh };
