@@ -4,7 +4,7 @@ import { Stryker } from '@stryker-mutator/core';
 import type { LogLevel, MutantResult } from '@stryker-mutator/api/core';
 import { findPhase, type PhaseSpec } from '../registry/index.ts';
 import { REPO_ROOT } from '../harness/target.ts';
-import { readEquivalents } from '../mutation/equivalent.ts';
+import { readEquivalents, sameMutant } from '../mutation/equivalent.ts';
 import { renderMutationReport, summarizeMutants, type MutantOutcome, type MutationRun } from '../mutation/report.ts';
 import { materialize, removeTree } from '../tree/materialize.ts';
 import { parseFlags } from './args.ts';
@@ -43,15 +43,16 @@ const equivalents = readEquivalents(phase.id);
 const savedFile = path.join(REPO_ROOT, '.grade/mutation', `phase-${phase.id}.json`);
 
 let previous: SavedRuns | undefined;
-let recheckLines: Set<string> | undefined;
+/** With --recheck: the survivors of the last run, to run again. */
+let recheck: MutantOutcome[] | undefined;
 if (values.recheck) {
   if (!existsSync(savedFile)) {
     console.error(`--recheck needs an earlier run of phase ${phase.id} here (${path.relative(REPO_ROOT, savedFile)}): run without --recheck first.`);
     process.exit(2);
   }
   previous = JSON.parse(readFileSync(savedFile, 'utf8')) as SavedRuns;
-  recheckLines = new Set(summarizeMutants(previous.outcomes, equivalents).survivors.map((m) => `${m.file}:${m.line}`));
-  if (recheckLines.size === 0) console.log('nothing survived the last run: the report is regenerated as it is');
+  recheck = summarizeMutants(previous.outcomes, equivalents).survivors;
+  if (recheck.length === 0) console.log('nothing survived the last run: the report is regenerated as it is');
 }
 
 /** Run Stryker in a fresh solution tree on `mutate` (Stryker's patterns, relative to the tree). */
@@ -115,15 +116,13 @@ function toOutcome(m: MutantResult, tree: string): MutantOutcome {
 }
 
 const started = performance.now();
-const mutate = recheckLines
-  ? [...recheckLines].map((fileLine) => {
-      const [file, line] = fileLine.split(':');
-      return `starter/${file}:${line}-${line}`;
-    })
+// Stryker takes a mutant when it lies wholly inside a range: each range spans its survivor's lines.
+const mutate = recheck
+  ? [...new Set(recheck.map((m) => `starter/${m.file}:${m.line}-${m.end?.line ?? m.line}`))]
   : phase.exercises.map((f) => `starter/${f}`);
 const fresh = mutate.length > 0 ? await runStryker(phase, mutate) : [];
 const run: MutationRun = {
-  scope: recheckLines ? 'recheck' : 'full',
+  scope: recheck ? 'recheck' : 'full',
   date: new Date().toISOString().slice(0, 10),
   durationS: (performance.now() - started) / 1000,
   concurrency,
@@ -133,7 +132,8 @@ const saved: SavedRuns = previous
   ? {
       // A recheck with nothing left to run only regenerates the report.
       runs: fresh.length > 0 ? [...previous.runs, run] : previous.runs,
-      outcomes: [...previous.outcomes.filter((o) => !recheckLines!.has(`${o.file}:${o.line}`)), ...fresh],
+      // A fresh outcome replaces the earlier one of the same mutant; every other earlier outcome stays.
+      outcomes: [...previous.outcomes.filter((o) => !fresh.some((f) => sameMutant(f, o))), ...fresh],
     }
   : { runs: [run], outcomes: fresh };
 mkdirSync(path.dirname(savedFile), { recursive: true });
