@@ -136,5 +136,17 @@ export const phase7: PhaseSpec = {
       failsChecks: ['histogram'],
       messageIncludes: 'p14 of the values 1..10',
     },
+    {
+      name: 'histogram-clamp-off-by-one',
+      bug: 'bucketIndex clamps to counts.length instead of counts.length - 1, one past the last counter: values past maxValue are silently dropped.',
+      failsChecks: ['histogram'],
+      messageIncludes: 'fell off the table',
+    },
+    {
+      name: 'config-blank-string-accepted',
+      bug: "The string keys (host, dataFile, rulesFile) are checked with v !== '' instead of v.trim() !== '', so a value of spaces only passes.",
+      failsChecks: ['config'],
+      messageIncludes: 'a host of spaces only',
+    },
   ],
 };

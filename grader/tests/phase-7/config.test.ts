@@ -7,6 +7,7 @@ import { importTarget } from '../../src/harness/target.ts';
 
 interface ConfigModule {
   validateFileConfig(raw: unknown, source: string): unknown;
+  readConfigFile(file: string): unknown;
 }
 interface NamedError {
   name: string;
@@ -27,12 +28,17 @@ const GOOD = {
   requestTimeoutMs: 120_000,
 };
 
-/** Each bad file, the field its error must name, and (for a bad value) the value the message must show. */
-const BAD: { what: string; raw: unknown; field: string; got?: unknown }[] = [
-  { what: 'a port out of range', raw: { ...GOOD, port: 70_000 }, field: 'port' },
+/**
+ * Each bad file, the field its error must name, (for a bad value) the value the message must show, and
+ * (for a bounded key) the range the message must state.
+ */
+const BAD: { what: string; raw: unknown; field: string; got?: unknown; says?: string }[] = [
+  { what: 'a port out of range', raw: { ...GOOD, port: 70_000 }, field: 'port', says: '0..65535' },
   { what: 'a port given as a string', raw: { ...GOOD, port: '8080' }, field: 'port' },
-  { what: 'a level above the last phase', raw: { ...GOOD, level: 8 }, field: 'level' },
+  { what: 'a level above the last phase', raw: { ...GOOD, level: 8 }, field: 'level', says: '0..7' },
   { what: 'an empty host', raw: { ...GOOD, host: '' }, field: 'host' },
+  { what: 'a host of spaces only', raw: { ...GOOD, host: '   ' }, field: 'host' },
+  { what: 'a dataFile of spaces only', raw: { ...GOOD, dataFile: ' ' }, field: 'dataFile' },
   { what: 'a fractional body limit', raw: { ...GOOD, maxBodyBytes: 1.5 }, field: 'maxBodyBytes' },
   { what: 'a zero bucket capacity', raw: { ...GOOD, rateLimit: { ...GOOD.rateLimit, capacity: 0 } }, field: 'rateLimit.capacity' },
   { what: 'a rate limit without its interval', raw: { ...GOOD, rateLimit: { capacity: 10, refillTokens: 1 } }, field: 'rateLimit.refillIntervalMs' },
@@ -67,7 +73,7 @@ const BAD: { what: string; raw: unknown; field: string; got?: unknown }[] = [
   { what: 'a rateLimit that is an array', raw: { ...GOOD, rateLimit: [200, 50, 100] }, field: 'rateLimit' },
   { what: 'a rateLimit that is null', raw: { ...GOOD, rateLimit: null }, field: 'rateLimit' },
   { what: 'an unknown key inside rateLimit', raw: { ...GOOD, rateLimit: { ...GOOD.rateLimit, burst: 500 } }, field: 'rateLimit.burst' },
-  { what: 'a capacity one past what a bucket word holds', raw: { ...GOOD, rateLimit: { ...GOOD.rateLimit, capacity: 2_097_152 } }, field: 'rateLimit.capacity', got: 2_097_152 },
+  { what: 'a capacity one past what a bucket word holds', raw: { ...GOOD, rateLimit: { ...GOOD.rateLimit, capacity: 2_097_152 } }, field: 'rateLimit.capacity', got: 2_097_152, says: '1..2097151' },
   { what: 'a fractional capacity', raw: { ...GOOD, rateLimit: { ...GOOD.rateLimit, capacity: 10.5 } }, field: 'rateLimit.capacity', got: 10.5 },
   { what: 'zero refill tokens', raw: { ...GOOD, rateLimit: { ...GOOD.rateLimit, refillTokens: 0 } }, field: 'rateLimit.refillTokens', got: 0 },
   { what: 'a zero refill interval', raw: { ...GOOD, rateLimit: { ...GOOD.rateLimit, refillIntervalMs: 0 } }, field: 'rateLimit.refillIntervalMs', got: 0 },
@@ -115,6 +121,9 @@ describe('configuration file validation', () => {
         const shown = String(bad.got);
         expect(error!.message, `the message for ${bad.what} should say what came (${shown}), like "port must be an integer in 0..65535, got 70000": ${error!.message}`).toContain(shown);
       }
+      if (bad.says) {
+        expect(error!.message, `the message for ${bad.what} should state the allowed range ${bad.says}, like "port must be an integer in 0..65535, got 70000": ${error!.message}`).toContain(bad.says);
+      }
     });
   }
 
@@ -132,6 +141,43 @@ describe('configuration file validation', () => {
       expect(result, `expected ${edge.what} to be returned unchanged`).toEqual(edge.raw);
     });
   }
+
+  it('readConfigFile reads a good file, and names the file for one that is missing or not JSON (with the parser\'s position)', async () => {
+    const { readConfigFile } = await importTarget<ConfigModule>('src/config-file.ts');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ms-config-'));
+    try {
+      const good = path.join(dir, 'good.json');
+      writeFileSync(good, JSON.stringify(GOOD));
+      expect(readConfigFile(good), 'a valid file is returned as parsed').toEqual(GOOD);
+      const notJson = '{ "port": 8080, }';
+      let parserMessage = '';
+      try {
+        JSON.parse(notJson);
+      } catch (err) {
+        parserMessage = (err as Error).message;
+      }
+      const broken = path.join(dir, 'broken.json');
+      writeFileSync(broken, notJson);
+      const cases: Array<[string, string, string]> = [
+        [path.join(dir, 'missing.json'), 'a missing file', 'missing.json'],
+        [broken, 'a file that is not JSON', parserMessage],
+      ];
+      for (const [file, what, shows] of cases) {
+        let error: NamedError | undefined;
+        try {
+          readConfigFile(file);
+        } catch (err) {
+          error = err as NamedError;
+        }
+        expect(error, `expected a ConfigFieldError for ${what}, but readConfigFile returned`).toBeDefined();
+        expect(error!.name, `${what}: expected a ConfigFieldError, got ${error!.name}: ${error!.message}`).toBe('ConfigFieldError');
+        expect(error!.field, `${what}: the error should name the file itself, field "(file)", not a key: ${error!.message}`).toBe('(file)');
+        expect(error!.message, `${what}: the message should name the file and say why (for bad JSON, the parser's own message with its position): ${error!.message}`).toContain(shows);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('the service refuses to start with a bad config file and says which field', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ms-config-'));

@@ -12,6 +12,7 @@ interface Histogram {
   percentile(p: number): number;
   bucketIndex(value: number): number;
   bucketValue(index: number): number;
+  snapshot(): { count: number; min: number; max: number; mean: number; p50: number; p95: number; p99: number };
 }
 interface HistogramOptions {
   relativeError?: number;
@@ -125,6 +126,22 @@ describe('latency histogram (log buckets, stated relative error)', () => {
     }
   });
 
+  it('counts values past maxValue in the last bucket: none falls off the table', async () => {
+    const { LatencyHistogram } = await importTarget<HistogramModule>('src/stats/latency-histogram.ts');
+    for (const opts of TABLES) {
+      const h = new LatencyHistogram(opts);
+      const [low, high] = [h.maxValue * 2, h.maxValue * 1_000];
+      h.record(low);
+      h.record(high);
+      // Both land in the last bucket; its value is clamped to the exact min seen, so rank 1 reports `low` exactly.
+      expect(
+        h.percentile(50),
+        `the table ${JSON.stringify(opts)}: p50 of ${low} and ${high} (both past maxValue ${h.maxValue}) is rank 1, the last bucket ` +
+          `clamped to the min seen, ${low}; got ${h.percentile(50)}: a value past maxValue fell off the table (clamp the index to the last counter, counts.length - 1)`,
+      ).toBe(low);
+    }
+  });
+
   it('reports for each bucket a value within the stated error of both its ends', async () => {
     const { LatencyHistogram } = await importTarget<HistogramModule>('src/stats/latency-histogram.ts');
     for (const opts of [...TABLES, { relativeError: 0.2 }]) {
@@ -165,6 +182,60 @@ describe('latency histogram (log buckets, stated relative error)', () => {
         `p${p} of the values 1..10 is rank ceil(${p / 10}) = ${Math.ceil(p / 10)}, the value ${want}; got ${got} (a rounded rank or a walk that stops one bucket late gives a neighbour)`,
       ).toBe(true);
     }
+  });
+
+  it('counts 0 ms, refuses negative or non-finite latencies and bad options with a RangeError', async () => {
+    const { LatencyHistogram } = await importTarget<HistogramModule>('src/stats/latency-histogram.ts');
+    const h = new LatencyHistogram();
+    h.record(0); // a response faster than the clock's resolution: a real latency, in bucket 0
+    h.record(2);
+    expect(h.count, 'record(0) and record(2): 0 ms is a latency too, both must be counted').toBe(2);
+    expect(Math.abs(h.percentile(100) - 2) / 2 <= h.relativeError + 1e-9, `p100 of 0 and 2 ms should be 2, got ${h.percentile(100)}`).toBe(true);
+    for (const v of [-1, -0.001, NaN, Infinity, -Infinity]) {
+      expect(() => h.record(v), `record(${v}) is a caller bug (latencies are finite and >= 0): expected a RangeError`).toThrow(RangeError);
+    }
+    expect(h.count, 'a refused value must not be counted').toBe(2);
+    // Each of these makes γ or the table meaningless (γ <= 0, infinite, or a table with nothing to cover).
+    const badOptions: HistogramOptions[] = [
+      { relativeError: 0 },
+      { relativeError: -1 },
+      { relativeError: 1 },
+      { relativeError: 1.5 },
+      { minValue: 0 },
+      { minValue: -1 },
+      { minValue: 5, maxValue: 5 },
+      { minValue: 5, maxValue: 1 },
+    ];
+    for (const opts of badOptions) {
+      expect(() => new LatencyHistogram(opts), `new LatencyHistogram(${JSON.stringify(opts)}): 0 < relativeError < 1 and 0 < minValue < maxValue, expected a RangeError`).toThrow(
+        RangeError,
+      );
+    }
+  });
+
+  it('snapshot() reports the count, the exact min, max and mean, and the percentiles; all 0 when empty', async () => {
+    const h = await newHistogram();
+    for (const v of [4, 1, 3, 2]) h.record(v);
+    const s = h.snapshot();
+    expect({ count: s.count, min: s.min, max: s.max, mean: s.mean }, 'snapshot of 4, 1, 3, 2 ms: count, exact min, max and mean (sum / count)').toEqual({
+      count: 4,
+      min: 1,
+      max: 4,
+      mean: 2.5,
+    });
+    for (const [key, want] of [['p50', 2], ['p95', 4], ['p99', 4]] as const) {
+      expect(Math.abs(s[key] - want) / want <= h.relativeError + 1e-9, `snapshot().${key} of 1..4 ms should be ${want}, got ${s[key]}`).toBe(true);
+    }
+    const empty = (await newHistogram()).snapshot();
+    expect(empty, 'snapshot() of an empty histogram: every figure 0 (not Infinity or NaN, which JSON turns into null)').toEqual({
+      count: 0,
+      min: 0,
+      max: 0,
+      mean: 0,
+      p50: 0,
+      p95: 0,
+      p99: 0,
+    });
   });
 
   it('reports one value, and a constant stream, exactly; NaN when empty; refuses a bad percentile', async () => {

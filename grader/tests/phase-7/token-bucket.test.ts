@@ -26,6 +26,7 @@ interface BucketModule {
     ): { buffer: SharedArrayBuffer; tryTake(count?: number): { ok: boolean; remaining: number; retryAfterMs?: number } };
   };
   refilled(state: BucketState, now: number, o: BucketWorkerData['options']): BucketState;
+  MAX_CAPACITY: number;
 }
 interface WorkerModule {
   createWorker(entry: URL, options?: { workerData?: unknown }): Worker;
@@ -134,6 +135,58 @@ describe('refilled (pure refill arithmetic)', () => {
     expect([...word], 'a refused take must leave the shared word as it was (refills are computed on read; only a successful take publishes)').toEqual(before);
     now = 200;
     expect(bucket.tryTake(3), 'at t=200 two periods have passed since t=0: 4 tokens, take 3 leaves 1').toEqual({ ok: true, remaining: 1 });
+  });
+});
+
+describe('token bucket arguments and epoch', () => {
+  const O = { capacity: 5, refillTokens: 2, refillIntervalMs: 100 };
+
+  it('grants the largest bucket a word holds, and refuses bad options and counts with a RangeError', async () => {
+    const { TokenBucket, MAX_CAPACITY } = await importTarget<BucketModule>('src/limits/token-bucket.ts');
+    const clock = { now: () => 0 };
+    const big = TokenBucket.allocate({ capacity: MAX_CAPACITY, refillTokens: 1, refillIntervalMs: 1 }, clock);
+    expect(big.tryTake(MAX_CAPACITY), `a full bucket of capacity MAX_CAPACITY (${MAX_CAPACITY}) should grant all of it at once`).toEqual({
+      ok: true,
+      remaining: 0,
+    });
+    // A bucket that accepts these would never grant, overflow the token bits into the stamp, or divide by 0.
+    const badOptions: Array<[string, BucketWorkerData['options']]> = [
+      ['capacity 0', { ...O, capacity: 0 }],
+      ['capacity -1', { ...O, capacity: -1 }],
+      ['capacity 2.5', { ...O, capacity: 2.5 }],
+      [`capacity MAX_CAPACITY + 1 (${MAX_CAPACITY + 1}, more than the 21 token bits hold)`, { ...O, capacity: MAX_CAPACITY + 1 }],
+      ['refillTokens 0', { ...O, refillTokens: 0 }],
+      ['refillTokens 1.5', { ...O, refillTokens: 1.5 }],
+      ['refillIntervalMs 0', { ...O, refillIntervalMs: 0 }],
+      ['refillIntervalMs -100', { ...O, refillIntervalMs: -100 }],
+    ];
+    for (const [what, options] of badOptions) {
+      expect(() => TokenBucket.allocate(options, clock), `TokenBucket.allocate with ${what} must throw a RangeError (options are integers >= 1)`).toThrow(
+        RangeError,
+      );
+    }
+    const bucket = TokenBucket.allocate(O, clock);
+    for (const count of [0, -1, 0.5, 1.5, 6]) {
+      expect(() => bucket.tryTake(count), `tryTake(${count}) on a bucket of capacity 5 must throw a RangeError (count is an integer in 1..capacity)`).toThrow(
+        RangeError,
+      );
+    }
+    expect(bucket.tryTake(5), 'the refused counts must not have taken anything: 5 tokens are still there').toEqual({ ok: true, remaining: 0 });
+  });
+
+  it('counts refill periods from the moment the bucket was created, whatever the clock reads then', async () => {
+    const { TokenBucket } = await importTarget<BucketModule>('src/limits/token-bucket.ts');
+    let now = 1_000_030; // a clock that does not start at 0 (Date.now, performance.now in a long-lived process)
+    const bucket = TokenBucket.allocate(O, { now: () => now });
+    expect(bucket.tryTake(5), 'a new bucket of 5 should grant 5').toEqual({ ok: true, remaining: 0 });
+    now += 70;
+    expect(
+      bucket.tryTake(1),
+      '70 ms after the bucket was created no refill period of 100 ms has passed: refused, the next tokens in 30 ms ' +
+        '(stamp is ms since the bucket\'s epoch, the clock value at allocate)',
+    ).toEqual({ ok: false, remaining: 0, retryAfterMs: 30 });
+    now += 30;
+    expect(bucket.tryTake(2), '100 ms after creation one period has passed: +2 tokens').toEqual({ ok: true, remaining: 0 });
   });
 });
 
