@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Stryker } from '@stryker-mutator/core';
 import type { LogLevel, MutantResult } from '@stryker-mutator/api/core';
@@ -6,7 +7,7 @@ import { findPhase, type PhaseSpec } from '../registry/index.ts';
 import { REPO_ROOT } from '../harness/target.ts';
 import { readEquivalents, sameMutant } from '../mutation/equivalent.ts';
 import { renderMutationReport, summarizeMutants, type MutantOutcome, type MutationRun } from '../mutation/report.ts';
-import { materialize, removeTree } from '../tree/materialize.ts';
+import { linkNodeModules, materialize, removeTree } from '../tree/materialize.ts';
 import { parseFlags } from './args.ts';
 
 const USAGE = `Usage: npm run mutation -- --phase N [--concurrency K] [--seed S] [--recheck]
@@ -55,11 +56,25 @@ if (values.recheck) {
   if (recheck.length === 0) console.log('nothing survived the last run: the report is regenerated as it is');
 }
 
+/**
+ * The checks as they are when the run starts: a copy of the grader (and the trees its tests import
+ * from), so that editing the tests while a run goes on cannot change its verdicts.
+ */
+function snapshotGrader(): string {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'ms-mutation-grader-'));
+  for (const item of ['grader', 'starter', 'solutions', 'package.json', 'tsconfig.json']) {
+    cpSync(path.join(REPO_ROOT, item), path.join(root, item), { recursive: true });
+  }
+  linkNodeModules(root);
+  return root;
+}
+
 /** Run Stryker in a fresh solution tree on `mutate` (Stryker's patterns, relative to the tree). */
 async function runStryker(p: PhaseSpec, mutate: string[]): Promise<MutantOutcome[]> {
   const tree = materialize(p, { kind: 'solution' });
+  const grader = snapshotGrader();
   const stats = path.join(tree, 'killers.txt');
-  const checksCli = path.join(REPO_ROOT, 'grader/src/cli/mutation-checks.ts');
+  const checksCli = path.join(grader, 'grader/src/cli/mutation-checks.ts');
   let results: MutantResult[];
   try {
     // Stryker works in the current directory: the tree, which it copies into sandboxes under .stryker-tmp.
@@ -90,6 +105,7 @@ async function runStryker(p: PhaseSpec, mutate: string[]): Promise<MutantOutcome
   } finally {
     process.chdir(REPO_ROOT);
     removeTree(tree);
+    removeTree(grader);
   }
 }
 
