@@ -103,6 +103,12 @@ export const phase5: PhaseSpec = {
       messageIncludes: 'never overwrite an unread record',
     },
     {
+      name: 'popbatch-one-past-n',
+      bug: 'popBatch loops with i <= n, reading one unpublished slot into out[n]: on an empty ring it overwrites the caller\'s out[0].',
+      failsChecks: ['full-empty'],
+      messageIncludes: 'leaves the rest of out alone',
+    },
+    {
       name: 'plain-index',
       bug: 'The indices are read and written with plain [] instead of Atomics (a data race x86-64 hides).',
       failsChecks: ['atomics-static'],

@@ -157,16 +157,48 @@ class Tracker {
     this.checkState(step);
   }
 
+  /** pushBatch(records, from) with no count: the rest of the array from `from` on. */
+  pushBatchRest(n: number, step: string): void {
+    const records = Array.from({ length: n + 1 }, (_, k) => rec(this.nextIn + k - 1));
+    const fits = Math.min(n, this.ring.capacity - this.held);
+    let got: number;
+    try {
+      got = this.call('pushBatch(records, 1)', [], step, () => this.ring.pushBatch(records, 1));
+    } catch (err) {
+      throw new ScenarioFailure(`${this.label}, ${step}: pushBatch(records, 1) on ${records.length} records threw ${String(err)}; with no count it pushes records[1 .. records.length)`);
+    }
+    expect(got === fits, () => `${this.label}, ${step}: pushBatch(records, 1) on ${records.length} records with ${this.ring.capacity - this.held} free slot(s) returned ${got}, expected ${fits}: with no count it pushes records[1 .. records.length)`);
+    this.nextIn += fits;
+    this.refused += n - fits;
+    this.checkState(step);
+  }
+
+  /** A negative count is an empty range: nothing pushed, nothing refused, the ring as it was. */
+  pushBatchNegative(count: number, step: string): void {
+    const records = [rec(this.nextIn), rec(this.nextIn + 1)];
+    const got = this.call(`pushBatch(records, 0, ${count})`, [], step, () => this.ring.pushBatch(records, 0, count));
+    expect(got <= 0, () => `${this.label}, ${step}: pushBatch(records, 0, ${count}) returned ${got}; a negative count is an empty range, nothing to push`);
+    this.checkState(`${step} (an empty range must leave the ring as it was)`);
+  }
+
   popBatch(max: number, step: string): void {
-    const out: RingRecord[] = [newRecord()];
+    // out[1] too is a sentinel: popBatch fills out[0..n) only, and past the tail a slot holds no published record.
+    const sentinel = { seriesId: -7, seq: -7, value: -7, timestamp: -7 };
+    const out: RingRecord[] = [{ ...sentinel }, { ...sentinel }];
     const keep = out[0];
-    const expectN = Math.min(max, this.held);
+    const expectN = Math.max(0, Math.min(max, this.held));
     const got = this.call(`popBatch(max ${max})`, out, step, () => this.ring.popBatch(out, max));
     expect(got === expectN, () => `${this.label}, ${step}: popBatch(max ${max}) holding ${this.held} returned ${got}, expected ${expectN}`);
     expect(expectN === 0 || out[0] === keep, () => `${this.label}, ${step}: popBatch must reuse the record objects already in out`);
     for (let k = 0; k < got; k++) {
       const want = rec(this.nextOut + k);
       expect(out[k] !== undefined && sameRecord(out[k]!, want), () => `${this.label}, ${step}: popBatch out[${k}]: expected ${showRecord(want)}, got ${out[k] ? showRecord(out[k]!) : 'nothing'}`);
+    }
+    for (let k = Math.max(got, 0); k < 2; k++) {
+      expect(out.length === Math.max(got, 2) && sameRecord(out[k]!, sentinel), () =>
+        `${this.label}, ${step}: popBatch(max ${max}) returned ${got} but changed out[${k}] to ${out[k] ? showRecord(out[k]!) : 'nothing'} (out.length ${out.length}); ` +
+        'it fills out[0..n) only and leaves the rest of out alone, like tryPop on an empty ring',
+      );
     }
     this.nextOut += got;
     this.checkState(step);
@@ -204,8 +236,14 @@ function capacityRule(mod: RingModule): void {
     }
     expect(threw instanceof RangeError, () => `SpscRing.create(${bad}) must throw a RangeError (capacity must be a power of two between 2 and 2^24), got ${threw === null ? 'a ring' : String(threw)}`);
   }
-  for (const good of [2, 4, 1024]) {
-    const ring = mod.SpscRing.create(good);
+  // 2^24 is the largest capacity allowed: 400 MB of shared memory, reserved but never touched here.
+  for (const good of [2, 4, 1024, 2 ** 24]) {
+    let ring: Ring;
+    try {
+      ring = mod.SpscRing.create(good);
+    } catch (err) {
+      throw new ScenarioFailure(`SpscRing.create(${good}) must give a ring (a power of two between 2 and 2^24, bounds included), got ${String(err)}`);
+    }
     expect(ring.capacity === good, () => `SpscRing.create(${good}).capacity is ${ring.capacity}`);
   }
 }
@@ -216,12 +254,18 @@ function batchEdges(mod: RingModule, startIndex: number, label: string, watchSto
   t.pushBatch(10, 'pushBatch of 10 into 8 free slots');
   t.pushBatch(3, 'pushBatch into a full ring');
   t.popBatch(0, 'popBatch with max 0');
+  t.popBatch(-2, 'popBatch with a negative max');
+  t.pushBatchNegative(-2, 'pushBatch with a negative count into a full ring');
   t.popBatch(3, 'popBatch of 3');
   t.pushBatch(2, 'pushBatch of 2 into 3 free slots');
   t.pop(1, 'tryPop after batches');
   t.push(2, 'tryPush after batches');
   t.popBatch(64, 'popBatch of everything');
   t.popBatch(4, 'popBatch on a drained ring');
+  t.pushBatchNegative(-1, 'pushBatch with a negative count into an empty ring');
+  t.pushBatchRest(3, 'pushBatch(records, 1) with no count into an empty ring');
+  t.popBatch(1, 'popBatch of 1 holding 3');
+  t.popBatch(64, 'popBatch of the rest');
   for (let lap = 0; lap < 200; lap++) {
     t.pushBatch(5 + (lap % 5), `cycle ${lap}: pushBatch`);
     t.popBatch(3 + (lap % 7), `cycle ${lap}: popBatch`);
