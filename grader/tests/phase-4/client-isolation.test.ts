@@ -17,6 +17,12 @@ describe('client isolation: every client has its own window, in every thread', (
     }
     const table = LockTable.create(40, 2);
     expect(() => new StripedLocks(table, 0, 30), 'a pool of 30 stripes (not prime) should be refused with an error').toThrow();
+    for (const [first, count] of [[10, 31], [-1, 31], [1.5, 31], [0, 41]] as const) {
+      expect(() => new StripedLocks(table, first, count), `stripes ${first}..${first + count - 1} do not fit in a table of 40 locks (0..39): should be refused`).toThrow();
+    }
+    const whole = new StripedLocks(LockTable.create(7, 2), 0, 7);
+    expect(whole.mutexAt(0).index, 'a pool of 7 stripes starting at lock 0 of a 7-lock table: stripe 0 should be lock 0').toBe(0);
+    expect(whole.mutexAt(6).index, 'a pool of 7 stripes starting at lock 0 of a 7-lock table: stripe 6 should be lock 6').toBe(6);
     const pool = new StripedLocks(table, 1, 31);
     const counts = new Array<number>(31).fill(0);
     const N = 3100;

@@ -55,6 +55,29 @@ describe('flush progress: allow() and flushes running together never deadlock an
     ).toEqual([]);
   });
 
+  it('a client that was only rejected since the previous flush is reported, with allowed 0', async () => {
+    const { createLimiterState, SlidingWindowLimiter } = await loadLimiter();
+    const { flushCounters } = await loadFlush();
+    for (const locking of ['global', 'striped'] as const) {
+      const shared = createLimiterState({ limit: 2, windowMs: 1000, locking, stripes: STRIPES, slotsPerStripe: 8, maxOwners: 2 });
+      const limiter = new SlidingWindowLimiter(shared, 1, { now: () => 5000 });
+      for (let k = 0; k < 3; k++) limiter.allow('noisy');
+      const first = flushCounters(limiter).filter((r) => r.clientId === 'noisy');
+      expect(first, `${locking} lock: client "noisy" sent 3 requests (limit 2): the flush should report 2 allowed, 1 rejected`).toEqual([
+        { clientId: 'noisy', allowed: 2, rejected: 1 },
+      ]);
+      // Same instant: both are rejected, none allowed.
+      limiter.allow('noisy');
+      limiter.allow('noisy');
+      const second = flushCounters(limiter).filter((r) => r.clientId === 'noisy');
+      expect(
+        second,
+        `${locking} lock: client "noisy" was rejected twice since the previous flush and allowed never: the flush should report ` +
+          `{ allowed: 0, rejected: 2 }, got ${JSON.stringify(second)} — a client with only rejections still has counts to report`,
+      ).toEqual([{ clientId: 'noisy', allowed: 0, rejected: 2 }]);
+    }
+  });
+
   it(`2 request threads + 2 flushing threads for ${RUN_MS} ms: every thread keeps moving, every count arrives once`, async () => {
     const { createLimiterState } = await loadLimiter();
     const { ClientTable } = await loadTable();

@@ -69,6 +69,30 @@ describe('window boundaries: the sliding window is exact', () => {
     expect(got[8]!.allowed, `Expected request 4 at t=${T + WINDOW} to be rejected again (limit ${LIMIT})`).toBe(false);
   });
 
+  it('a limit of 1 works, bad limiter options are refused, and owners outside 1..maxOwners cannot attach', async () => {
+    const { createLimiterState, SlidingWindowLimiter } = await loadLimiter();
+    const bad: Array<[string, Record<string, unknown>]> = [
+      ['windowMs 0', { windowMs: 0 }],
+      ['windowMs -5', { windowMs: -5 }],
+      ['windowMs NaN', { windowMs: NaN }],
+      ['locking "stripy"', { locking: 'stripy' }],
+      ['limit 0', { limit: 0 }],
+      ['limit 2.5', { limit: 2.5 }],
+    ];
+    for (const [what, change] of bad) {
+      const opts = { limit: LIMIT, windowMs: WINDOW, locking: 'global', stripes: 7, slotsPerStripe: 16, maxOwners: 4, ...change };
+      expect(() => createLimiterState(opts as Parameters<typeof createLimiterState>[0]), `createLimiterState with ${what} should throw`).toThrow();
+    }
+    const shared = createLimiterState({ limit: 1, windowMs: WINDOW, locking: 'striped', stripes: 7, slotsPerStripe: 16, maxOwners: 2 });
+    expect(() => new SlidingWindowLimiter(shared, 3, { now: () => 0 }), 'attaching as owner 3 to a limiter made for maxOwners 2 should throw').toThrow();
+    const times = [0, 0, 999, 1000, 1000, 2500];
+    const got = decisions(await runScript(shared, times.map((at) => ({ at, client: 'solo' }))));
+    const want = model(times.map((at) => ({ at, client: 'solo' })), 1, WINDOW);
+    got.forEach((d, i) => {
+      expect(d, `limit 1 per ${WINDOW} ms, request at t=${times[i]} (times ${times.join(', ')}): expected ${JSON.stringify(want[i])}`).toEqual(want[i]);
+    });
+  });
+
   it('slides: each accepted request frees its place exactly windowMs after it was accepted', async () => {
     const times = [0, 300, 600, 900, 1000, 1100, 1299, 1300, 1301];
     const steps = times.map((at) => ({ at: 10_000 + at, client: 'b' }));
