@@ -169,5 +169,11 @@ export const phase6: PhaseSpec = {
       failsChecks: ['exactly-once'],
       messageIncludes: 'to reject with TaskFailedError',
     },
+    {
+      name: 'close-waits-for-queue-only',
+      bug: 'close() waits for the drain only while tasks are queued, so with an empty queue it terminates workers still running their tasks.',
+      failsChecks: ['graceful-drain'],
+      messageIncludes: 'close() must wait until no worker is busy',
+    },
   ],
 };

@@ -40,6 +40,13 @@ test('a crashed worker is replaced; its task fails with WorkerCrashedError, noth
         '(every exit the pool did not cause is a crash, whatever its exit code)',
     ).toBe('WorkerCrashedError');
   }
+  // The uncaught error is the reason of that crash: a WorkerCrashedError without it says nothing useful.
+  for (const o of crashed.filter((c) => Math.floor(c.seq / crashEvery) % 3 === 2)) {
+    expect(
+      o.errorMessage,
+      `Expected the WorkerCrashedError of task ${o.seq}, whose worker died of an uncaught error, to name that error (its 'error' event is the cause of the crash), got: ${o.errorMessage}`,
+    ).toContain(`fixture uncaught error in task ${o.seq}`);
+  }
   for (const o of normal) {
     expect(o.state, `Expected task ${o.seq} to resolve despite crashes of other tasks, got ${o.errorName}: ${o.errorMessage}`).toBe('fulfilled');
   }
@@ -55,7 +62,8 @@ test('a crashed worker is replaced; its task fails with WorkerCrashedError, noth
 });
 
 test('a handler that cannot load fails the pool with PoolStartError instead of restarting workers forever', SCENARIO_TEST, async () => {
-  const { report: r } = await runScenario<{ outcomes: Outcome[]; late: Outcome[] }>({ scenario: 'start-failure', params: { size: 2, tasks: 3 } });
+  const tasks = 3;
+  const { report: r } = await runScenario<{ outcomes: Outcome[]; late: Outcome[]; stats: PoolStatsSeen }>({ scenario: 'start-failure', params: { size: 2, tasks } });
   const lost = r.outcomes.filter((o) => o.state === 'pending').map((o) => o.seq);
   if (lost.length) {
     throw new Error(
@@ -68,5 +76,30 @@ test('a handler that cannot load fails the pool with PoolStartError instead of r
       o.errorName,
       `Expected task ${o.seq} to reject with PoolStartError when the handler module cannot load (the worker exited before 'ready'), got ${o.state} ${o.errorName ?? ''}: ${o.errorMessage ?? ''}`,
     ).toBe('PoolStartError');
+    expect(
+      o.errorMessage,
+      `Expected the PoolStartError of task ${o.seq} to name why the worker could not start (the error its handler module threw while loading), got: ${o.errorMessage}`,
+    ).toContain('fixture handler failed to load');
   }
+  const { failed, completed } = r.stats;
+  expect(
+    [completed, failed],
+    `Expected stats() completed/failed = 0/${tasks} once the pool failed to start: every accepted task settled with PoolStartError, got ${completed}/${failed}`,
+  ).toEqual([0, tasks]);
+});
+
+test('a close() waiting for tasks resolves when the pool fails to start', SCENARIO_TEST, async () => {
+  const { report: r } = await runScenario<{ outcomes: Outcome[]; closeResolved: boolean; closeError?: string }>({
+    scenario: 'start-failure',
+    params: { size: 2, tasks: 3, closeEarly: 1 },
+  });
+  expectAllSettled(r.outcomes, 'tasks submitted to a pool whose handler cannot load');
+  for (const o of r.outcomes) {
+    expect(o.errorName, `Expected task ${o.seq} to reject with PoolStartError (the handler module cannot load), got ${o.state} ${o.errorName ?? ''}: ${o.errorMessage ?? ''}`).toBe('PoolStartError');
+  }
+  expect(r.closeError, `Expected close() to resolve, it rejected: ${r.closeError}`).toBeUndefined();
+  expect(
+    r.closeResolved,
+    'close() never resolved: it was waiting for running tasks when the pool failed with PoolStartError; once those tasks are failed nothing runs, so the pending drain must finish',
+  ).toBe(true);
 });

@@ -7,7 +7,8 @@ import type { PoolStatsSeen } from './fixtures/driver.ts';
 test('every accepted task settles exactly once, with its own result, and runs once', SCENARIO_TEST, async () => {
   const r = rng();
   const size = 2 + Math.floor(r() * 2);
-  const tasks = 200 + Math.floor(r() * 200);
+  // Over 1,024 of them wait in the queue, so a queue that compacts or reuses its storage is exercised.
+  const tasks = 1_100 + Math.floor(r() * 400);
   const throwEvery = 7 + Math.floor(r() * 6);
   const { report } = await runScenario<{ outcomes: Outcome[]; runs: number[]; stats: PoolStatsSeen }>({
     scenario: 'exactly-once',
