@@ -34,6 +34,27 @@ describe.skipIf(missing)('the live dashboard in a real browser', () => {
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
+  it('starts the rate and latency charts on a time axis of about a minute, not years', async () => {
+    const page = await browser.newPage();
+    await page.goto(svc.url, { timeout: 15_000 });
+    // The first frame: one point per chart, which uPlot alone ranges to [t, t + 1,000 days].
+    await page.waitForFunction(`Number(document.getElementById('rate-chart')?.dataset.points) >= 1`, undefined, { timeout: 10_000 });
+    const ranges = (await page.evaluate(`(() => {
+      const frames = Number(document.getElementById('rate-chart').dataset.points);
+      return ['rate-chart', 'latency-chart'].map((id) => {
+        const d = document.getElementById(id).dataset;
+        return { id, frames, min: Number(d.xMin), max: Number(d.xMax) };
+      });
+    })()`)) as Array<{ id: string; frames: number; min: number; max: number }>;
+    for (const r of ranges) {
+      const what = `${r.id} x axis after ${r.frames} frame(s): ${r.min}..${r.max} s`;
+      // At least the last minute (the dashboard's minimum window), far less than a day.
+      expect(r.max - r.min, what).toBeGreaterThanOrEqual(59);
+      expect(r.max - r.min, what).toBeLessThan(86_400);
+    }
+    await page.close();
+  });
+
   it('shows data posted to the API on the series chart, live', async () => {
     const now = Date.now();
     const points = Array.from({ length: 30 }, (_, i) => ({ name: 'room_temp', value: 20 + (i % 7), timestamp: now - (30 - i) * 10_000, tags: { room: 'lab' } }));

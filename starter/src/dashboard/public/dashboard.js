@@ -1,3 +1,4 @@
+/* Level 7 · provided: read it, don't change it. */
 // MetricStream's live dashboard: one EventSource on /events, charts drawn with uPlot.
 'use strict';
 (() => {
@@ -7,9 +8,30 @@
   const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
 
   const width = (el) => Math.max(300, el.clientWidth - 10);
+  const MIN_SPAN_S = 60; // the narrowest time axis shown: the last minute ending at the newest point
+
+  // uPlot auto-ranges a single point to [t, t + 86400 / ms] — 1,000 days with time in seconds — and a
+  // few seconds of data to a few seconds. Until the data spans MIN_SPAN_S, show the last MIN_SPAN_S
+  // ending at the newest point (points then fill in from the right). A zoom inside the data is kept.
+  function xRange(u, min, max) {
+    const xs = u.data[0];
+    if (min === null || max === null || xs.length === 0) return [min, max];
+    const first = xs[0];
+    const last = xs[xs.length - 1];
+    const auto = min <= first && max >= last;
+    return auto && last - first < MIN_SPAN_S ? [last - MIN_SPAN_S, last] : [min, max];
+  }
+
   function lineChart(el, labels, height = 180) {
     const series = [{}, ...labels.map((label, i) => ({ label, stroke: PALETTE[i % PALETTE.length], width: 1.5 }))];
-    return new uPlot({ width: width(el), height, series, axes: [{}, { size: 60 }] }, [[], ...labels.map(() => [])], el);
+    // The x range is mirrored on the element: the axis is drawn on a canvas, and the e2e test reads it.
+    const showRange = (u, key) => {
+      if (key !== 'x') return;
+      el.dataset.xMin = String(u.scales.x.min);
+      el.dataset.xMax = String(u.scales.x.max);
+    };
+    const opts = { width: width(el), height, series, axes: [{}, { size: 60 }], scales: { x: { range: xRange } }, hooks: { setScale: [showRange] } };
+    return new uPlot(opts, [[], ...labels.map(() => [])], el);
   }
 
   const frames = { t: [], rate: [], p50: [], p95: [], p99: [] };
@@ -27,6 +49,7 @@
     for (const k of Object.keys(frames)) if (frames[k].length > HISTORY) frames[k].shift();
     rateChart.setData([frames.t, frames.rate]);
     latencyChart.setData([frames.t, frames.p50, frames.p95, frames.p99]);
+    $('rate-chart').dataset.points = String(frames.t.length);
   }
 
   function showCards(f) {
