@@ -38,8 +38,8 @@ writeFileSync(
 
 const { loadConfig } = await importFromTree<typeof ConfigModule>(tree, 'config.ts');
 const { createMetricStream } = await importFromTree<typeof ServiceModule>(tree, 'service.ts');
-const config = loadConfig(['--port', String(values.port), '--data-file', path.join(dir, `metrics-${Date.now()}.jsonl`), '--rules-file', rulesFile, '--retention', '1d'], {});
-const service = createMetricStream(config);
+const config = await loadConfig(['--port', String(values.port), '--data-file', path.join(dir, `metrics-${Date.now()}.jsonl`), '--rules-file', rulesFile, '--retention', '1d'], {});
+const service = await createMetricStream(config);
 const { url } = await service.listen();
 console.log(`\nMetricStream demo: dashboard at ${url}/  (running ${seconds} s; Ctrl-C stops it)`);
 console.log(`  try: curl '${url}/query?name=cpu_usage&match=host=~web-.*&agg=p95&step=10s'   and   curl ${url}/alerts\n`);

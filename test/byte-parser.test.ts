@@ -5,7 +5,7 @@ import { metricsPayload } from '../grader/src/harness/payloads.ts';
 import type * as ByteParserModule from '../starter/src/ingest/byte-parser.ts';
 import type { IngestContext, Metric } from '../starter/src/ingest/metric.ts';
 import type { ParseLimits } from '../starter/src/ingest/parse-limits.ts';
-import type * as PoolSettings from '../starter/src/pool/pool-settings.ts';
+import type * as Level7 from '../starter/src/levels/level-7.ts';
 import type * as SeriesStoreModule from '../starter/src/storage/series-store.ts';
 import { fromTree, post, startService } from './support/service.ts';
 
@@ -403,7 +403,7 @@ describe('the finished service parses bodies from their bytes, inline and in the
   it('parses a body above the inline cut-over in a pool worker with the same parser: byte positions included', async () => {
     const svc = await startService();
     try {
-      const { FINAL_INLINE_MAX_BYTES } = await fromTree<typeof PoolSettings>('pool/pool-settings.ts');
+      const { FINAL_INLINE_MAX_BYTES } = await fromTree<typeof Level7>('levels/level-7.ts');
       const count = Math.ceil(FINAL_INLINE_MAX_BYTES / 60);
       const metrics = Array.from({ length: count }, (_, i) => ({ name: 'pool_bytes', value: i, timestamp: 1_000 + i, tags: { host: `h${i % 7}` } }));
       const text = JSON.stringify({ metrics });

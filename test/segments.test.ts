@@ -42,7 +42,7 @@ async function open(clock: ClockModule.Clock, args: string[] = []): Promise<Runn
   const { loadConfig } = await fromTree<typeof ConfigModule>('config.ts');
   const { createMetricStream } = await fromTree<typeof ServiceModule>('service.ts');
   const logs: string[] = [];
-  const service = createMetricStream(loadConfig(['--port', '0', '--host', '127.0.0.1', '--data-file', dataFile, ...args], {}), { clock, log: (l) => logs.push(l) });
+  const service = await createMetricStream(await loadConfig(['--port', '0', '--host', '127.0.0.1', '--data-file', dataFile, ...args], {}), { clock, log: (l) => logs.push(l) });
   const { url } = await service.listen();
   return { url, service, logs };
 }
@@ -298,12 +298,12 @@ describe('segments of the finished service', () => {
 describe('segment settings and the log reader', () => {
   it('reads --segment-partition / METRICSTREAM_SEGMENT_PARTITION with a clear error', async () => {
     const { loadConfig } = await fromTree<typeof ConfigModule>('config.ts');
-    expect(loadConfig([]).segmentPartitionMs).toBe(H);
-    expect(loadConfig(['--segment-partition', '90s']).segmentPartitionMs).toBe(90_000);
-    expect(loadConfig([], { METRICSTREAM_SEGMENT_PARTITION: '6h' }).segmentPartitionMs).toBe(6 * H);
-    expect(loadConfig(['--segment-partition', '0']).segmentPartitionMs).toBe(0);
+    expect((await loadConfig([])).segmentPartitionMs).toBe(H);
+    expect((await loadConfig(['--segment-partition', '90s'])).segmentPartitionMs).toBe(90_000);
+    expect((await loadConfig([], { METRICSTREAM_SEGMENT_PARTITION: '6h' })).segmentPartitionMs).toBe(6 * H);
+    expect((await loadConfig(['--segment-partition', '0'])).segmentPartitionMs).toBe(0);
     for (const bad of ['10s', '5x', '-1h', '40d', '']) {
-      expect(() => loadConfig([`--segment-partition=${bad}`]), bad).toThrow(/--segment-partition must be 0 \(no segments\) or a duration from 1m to 31d/);
+      await expect(loadConfig([`--segment-partition=${bad}`]), bad).rejects.toThrow(/--segment-partition must be 0 \(no segments\) or a duration from 1m to 31d/);
     }
   });
 

@@ -61,9 +61,9 @@ describe('appending to a log whose last line is torn', () => {
   it('the finished service keeps a metric accepted after a crash across its next restart', async () => {
     const { loadConfig } = await fromTree<typeof ConfigModule>('config.ts');
     const { createMetricStream } = await fromTree<typeof ServiceModule>('service.ts');
-    const config = loadConfig(['--port', '0', '--host', '127.0.0.1', '--data-file', file], {});
+    const config = await loadConfig(['--port', '0', '--host', '127.0.0.1', '--data-file', file], {});
     const start = async () => {
-      const svc = createMetricStream(config, { log: () => {} });
+      const svc = await createMetricStream(config, { log: () => {} });
       return { svc, url: (await svc.listen()).url };
     };
     const a = await start();

@@ -35,9 +35,10 @@ export interface ParserRow {
 export async function benchParsers(tree: string, sizes = [10, 100, 1000], samples = 7, sampleMs = 60): Promise<ParserRow[]> {
   const load = async <T>(rel: string): Promise<T> => (await import(pathToFileURL(path.join(tree, 'starter/src', rel)).href)) as T;
   const { validatePayload } = await load<{ validatePayload: Validate }>('ingest/validate.ts');
-  const { parserByName } = await load<{ parserByName: (name: 'fast') => Parse }>('ingest/parsers.ts');
+  const { parseFast } = await load<{ parseFast: (text: string, limits: unknown) => unknown }>('ingest/fast-parser.ts');
+  const { IN_SERVICE_PARSE_LIMITS } = await load<{ IN_SERVICE_PARSE_LIMITS: unknown }>('ingest/parse-limits.ts');
   const { parseMetricBytes } = await load<{ parseMetricBytes: ParseBytes }>('ingest/byte-parser.ts');
-  const fast = parserByName('fast');
+  const fast: Parse = (text) => parseFast(text, IN_SERVICE_PARSE_LIMITS);
   const ctx = { client: 'bench', now: 0 };
   const paths = [
     (buf: Buffer) => validatePayload(JSON.parse(buf.toString('utf8')), ctx),

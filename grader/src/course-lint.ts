@@ -4,6 +4,9 @@ import { PHASES } from './registry/index.ts';
 import type { PhaseSpec } from './registry/types.ts';
 import { REPO_ROOT } from './harness/target.ts';
 import { mutantPatch, solutionDir } from './tree/materialize.ts';
+import { lintLevels, listStarterFiles, starterFilesOn } from './tree/levels.ts';
+import { lintShells } from './lint/shell-drift.ts';
+import { generatedDocs } from './docs/generated.ts';
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens. */
 export function headingAnchors(markdown: string): Set<string> {
@@ -74,6 +77,34 @@ export function lintCourse(root = REPO_ROOT): string[] {
       owners.set(ex, p.id);
     }
     if (p.checks.length > 0) problems.push(...lintPhase(p, root));
+  }
+  problems.push(...lintLevels(root), ...lintShells(root), ...lintLessonPaths(root));
+  for (const { file: doc, text } of generatedDocs(root)) {
+    if (!existsSync(path.join(root, doc)) || readFileSync(path.join(root, doc), 'utf8') !== text) problems.push(`${doc} is not what the registry says: run npm run docs`);
+  }
+  return problems;
+}
+
+/**
+ * A lesson names only files that exist, and of its own level or earlier: its branch holds them. A
+ * later level's file may be named where the lesson says what comes next, on a line that says "later
+ * phase" or "finished service".
+ */
+export function lintLessonPaths(root = REPO_ROOT): string[] {
+  const problems: string[] = [];
+  const levels = new Map(starterFilesOn(path.join(root, 'starter')).map((f) => [`starter/${f.file}`, f.level]));
+  const all = new Set(listStarterFiles(path.join(root, 'starter')).map((f) => `starter/${f}`));
+  for (const p of PHASES.filter((ph) => ph.checks.length > 0)) {
+    const text = existsSync(path.join(root, p.lesson)) ? readFileSync(path.join(root, p.lesson), 'utf8') : '';
+    text.split('\n').forEach((line, i) => {
+      for (const m of line.matchAll(/starter\/src\/[\w./-]+\.(?:ts|js|css|html)/g)) {
+        const where = `${p.lesson}:${i + 1}`;
+        const level = levels.get(m[0]);
+        if (!all.has(m[0])) problems.push(`${where} names ${m[0]}, which does not exist`);
+        else if (level !== undefined && level > p.id && !/later phase|finished service/i.test(line))
+          problems.push(`${where} names ${m[0]} (level ${level}), which the branch of phase ${p.id} does not hold: name it only where the lesson says it comes in a later phase or the finished service`);
+      }
+    });
   }
   return problems;
 }

@@ -1,8 +1,9 @@
+// Level 0 · provided: read it, don't change it.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ConfigFieldError, readConfigFile, type FileConfig, type RateLimitSettings } from './config-file.ts';
+import { importLevel, MissingLevelError } from './lib/later-level.ts';
 
 /** The last phase of the course: main runs with every feature. */
 export const FINAL_LEVEL = 7;
@@ -28,8 +29,15 @@ export interface Config {
   queueMax: number;
   /** Phase 2: longest a metric waits in the AsyncWriter's queue before it is written. */
   flushIntervalMs: number;
-  /** Phase 7 (set from the config file, else the defaults below): per-client token bucket on POST /metrics. */
+  /**
+   * Per-client rate (set from the config file, else the defaults below): phase 7's token bucket, and
+   * the rate phase 4's sliding window is derived from unless `window` sets it.
+   */
   rateLimit?: RateLimitSettings;
+  /** Phase 4: METRICSTREAM_RATE_LIMIT requests per METRICSTREAM_RATE_WINDOW_MS; unset = from `rateLimit`. */
+  window: { limit?: number; windowMs?: number };
+  /** Phase 6: METRICSTREAM_POOL_SIZE, METRICSTREAM_POOL_QUEUE, METRICSTREAM_INLINE_MAX_BYTES; unset = the pool's defaults. */
+  pool: { size?: number; maxQueue?: number; inlineMaxBytes?: number };
   /** Phase 7: a shutdown still draining after this long gives up and exits 1. */
   shutdownGraceMs?: number;
   /** Phase 7: server.keepAliveTimeout / headersTimeout / requestTimeout. */
@@ -45,6 +53,27 @@ export interface Config {
   segmentPartitionMs: number;
   /** Final level: time between two frames of the dashboard's GET /events stream. */
   liveIntervalMs: number;
+}
+
+/** A per-client token bucket: `capacity` requests in a burst, `refillTokens` credited back every `refillIntervalMs`. */
+export interface RateLimitSettings {
+  capacity: number;
+  refillTokens: number;
+  refillIntervalMs: number;
+}
+
+/** What a config file may set (phase 7's config-file.ts reads and checks it). */
+export type FileSettings = Partial<
+  Pick<
+    Config,
+    'port' | 'host' | 'dataFile' | 'rulesFile' | 'level' | 'maxBodyBytes' | 'alertIntervalMs' | 'rateLimit' | 'shutdownGraceMs' | 'keepAliveTimeoutMs' | 'headersTimeoutMs' | 'requestTimeoutMs'
+  >
+>;
+
+/** What config.ts needs of phase 7's config-file.ts, loaded only when a file is named. */
+export interface ConfigFileModule {
+  readConfigFile(file: string): FileSettings;
+  ConfigFieldError: abstract new (...args: never[]) => Error;
 }
 
 /**
@@ -86,10 +115,10 @@ const OPTIONS = {
 } as const;
 
 /**
- * Flags beat environment variables beat defaults. Every bad value is a ConfigError naming the
- * flag (or variable) and what it should be.
+ * Flags beat environment variables beat the config file beat defaults. Every bad value is a
+ * ConfigError naming the flag (or variable) and what it should be.
  */
-export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = {}): Config {
+export async function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Config> {
   let values: Partial<Record<keyof typeof OPTIONS, string>>;
   try {
     ({ values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false }));
@@ -102,7 +131,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = {})
     return undefined;
   };
   const configFile = pick('config', 'METRICSTREAM_CONFIG');
-  const file: FileConfig = configFile ? fileConfig(nonEmpty(configFile)) : {};
+  const file: FileSettings = configFile ? await fileConfig(nonEmpty(configFile)) : {};
   const port = pick('port', 'METRICSTREAM_PORT');
   const host = pick('host', 'METRICSTREAM_HOST');
   const dataFile = pick('data-file', 'METRICSTREAM_DATA_FILE');
@@ -117,6 +146,10 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = {})
   const retention = pick('retention', 'METRICSTREAM_RETENTION');
   const segmentPartition = pick('segment-partition', 'METRICSTREAM_SEGMENT_PARTITION');
   const liveInterval = pick('live-interval-ms');
+  const fromEnv = (name: string, min: number, max: number): number | undefined => {
+    const raw = env[name];
+    return raw === undefined || raw === '' ? undefined : integer({ raw, source: name }, min, max);
+  };
   return {
     port: port ? integer(port, 0, 65_535) : (file.port ?? 8080),
     host: host ? nonEmpty(host) : (file.host ?? '127.0.0.1'),
@@ -137,11 +170,25 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = {})
     retentionMs: retention ? duration(retention) : 0,
     segmentPartitionMs: segmentPartition ? partitionLength(segmentPartition) : DEFAULT_SEGMENT_PARTITION_MS,
     liveIntervalMs: liveInterval ? integer(liveInterval, 50, 60_000) : 1000,
+    window: defined({ limit: fromEnv('METRICSTREAM_RATE_LIMIT', 1, 1_000_000), windowMs: fromEnv('METRICSTREAM_RATE_WINDOW_MS', 1, 1_000_000) }),
+    pool: defined({
+      size: fromEnv('METRICSTREAM_POOL_SIZE', 1, 1024),
+      maxQueue: fromEnv('METRICSTREAM_POOL_QUEUE', 0, 10_000_000),
+      inlineMaxBytes: fromEnv('METRICSTREAM_INLINE_MAX_BYTES', 0, 2 ** 31 - 1),
+    }),
   };
 }
 
+/** The settings that are set: an unset variable leaves its key out, so defaults further on apply. */
+function defined<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+}
+
 /** Phase 7: `--config <file>` / METRICSTREAM_CONFIG. Flags and environment still win over the file. */
-function fileConfig(raw: string): FileConfig {
+async function fileConfig(raw: string): Promise<FileSettings> {
+  const { readConfigFile, ConfigFieldError } = await importLevel<ConfigFileModule>('config-file.ts', 7).catch((err: unknown) => {
+    throw err instanceof MissingLevelError ? new ConfigError(`cannot read ${raw}: the config file is phase 7's. ${err.message}`) : err;
+  });
   try {
     return readConfigFile(raw);
   } catch (err) {

@@ -1,15 +1,18 @@
+// Level 0 · provided: read it, don't change it.
 import { ConfigError, PRODUCTION_DEFAULTS, loadConfig } from './config.ts';
+import { MissingLevelError } from './lib/later-level.ts';
 import { createMetricStream } from './service.ts';
 
 // `npm start -- --port 8080 --level 0` (see config.ts for every flag and variable).
 let service;
 let graceMs: number = PRODUCTION_DEFAULTS.shutdownGraceMs;
 try {
-  const config = loadConfig(process.argv.slice(2), process.env);
+  const config = await loadConfig(process.argv.slice(2), process.env);
   graceMs = config.shutdownGraceMs ?? graceMs;
-  service = createMetricStream(config);
+  service = await createMetricStream(config);
 } catch (err) {
-  console.error(err instanceof ConfigError || (err as Error).name === 'RulesError' ? `error: ${(err as Error).message}` : err);
+  const known = err instanceof ConfigError || err instanceof MissingLevelError || (err as Error).name === 'RulesError';
+  console.error(known ? `error: ${(err as Error).message}` : err);
   process.exit(2);
 }
 const running = service;

@@ -29,7 +29,7 @@ export async function startService(opts: { rules?: unknown; clock?: Clock; args?
   const { loadConfig } = await fromTree<typeof ConfigModule>('config.ts');
   const { createMetricStream } = await fromTree<typeof ServiceModule>('service.ts');
   const logs: string[] = [];
-  const service = createMetricStream(loadConfig(args, {}), { ...(opts.clock ? { clock: opts.clock } : {}), log: (l) => logs.push(l) });
+  const service = await createMetricStream(await loadConfig(args, {}), { ...(opts.clock ? { clock: opts.clock } : {}), log: (l) => logs.push(l) });
   const { url } = await service.listen();
   return {
     url,

@@ -1,10 +1,20 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../harness/target.ts';
-import { renderLearningPath } from '../docs/learning-path.ts';
+import { generatedDocs } from '../docs/generated.ts';
 import { parseFlags } from './args.ts';
 
-// `npm run docs`: regenerate docs/LEARNING_PATH.md from the registry.
-parseFlags({ options: {} }, 'Usage: npm run docs   (regenerates docs/LEARNING_PATH.md from the phase registry)');
-writeFileSync(path.join(REPO_ROOT, 'docs/LEARNING_PATH.md'), renderLearningPath());
-console.log('wrote docs/LEARNING_PATH.md');
+// `npm run docs`: regenerate what the registry states once (the learning path, starter/README.md, the lessons' headers).
+parseFlags({ options: {} }, 'Usage: npm run docs   (regenerates docs/LEARNING_PATH.md, starter/README.md and the lessons\' headers from the phase registry)');
+for (const { file, text } of generatedDocs()) {
+  const abs = path.join(REPO_ROOT, file);
+  let before = '';
+  try {
+    before = readFileSync(abs, 'utf8');
+  } catch {
+    // a new file
+  }
+  if (before === text) continue;
+  writeFileSync(abs, text);
+  console.log(`wrote ${file}`);
+}

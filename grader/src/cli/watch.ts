@@ -1,4 +1,4 @@
-import { watch } from 'node:fs';
+import { readFileSync, watch } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { PhaseSpec } from '../registry/types.ts';
@@ -6,9 +6,27 @@ import { gradeTree } from '../run/grade-tree.ts';
 import { renderReport } from '../report/console.ts';
 import { saveReport } from '../report/files.ts';
 import { REPO_ROOT } from '../harness/target.ts';
+import { parseHeader } from '../tree/levels.ts';
 
 /**
- * Re-grade (correctness only) whenever a file under starter/ changes. Keys: Enter re-grades,
+ * Whether a change to `file` (relative to starter/) can change the grade of `phase`: a source file
+ * of the phase's levels, or one the learner added (no level header). Not a later level's file, not
+ * the README, not an editor's swap file.
+ */
+export function affectsGrade(starter: string, file: string, phase: number): boolean {
+  if (!/^src\/.*\.(ts|js|css|html|json)$/.test(file.split(path.sep).join('/'))) return false;
+  let first = '';
+  try {
+    first = readFileSync(path.join(starter, file), 'utf8').slice(0, 200);
+  } catch {
+    return true; // deleted or renamed: the tree changed
+  }
+  const header = parseHeader(first);
+  return !header || header.level <= phase;
+}
+
+/**
+ * Re-grade (correctness only) whenever a file of the phase under starter/ changes (see affectsGrade). Keys: Enter re-grades,
  * `p` + Enter adds the performance checks, `q` + Enter quits. Where file watching is unreliable
  * (some network or container file systems) Enter is the manual fallback.
  */
@@ -25,7 +43,7 @@ export async function watchAndGrade(opts: { phase: PhaseSpec; target: string; se
     const report = await gradeTree({ ...opts, perf });
     saveReport(REPO_ROOT, report); // a partial run unless p was pressed: recorded, never as the phase done
     console.log(renderReport(report, { color: process.stdout.isTTY === true && !process.env.NO_COLOR }));
-    console.log('watching starter/ — Enter: re-grade, p: with performance, q: quit');
+    console.log(`watching the files of levels 0-${opts.phase.id} under starter/ — Enter: re-grade, p: with performance, q: quit`);
     running = false;
     if (again) {
       again = false;
@@ -34,7 +52,9 @@ export async function watchAndGrade(opts: { phase: PhaseSpec; target: string; se
   };
   let timer: NodeJS.Timeout | undefined;
   try {
-    watch(path.join(opts.target, 'starter'), { recursive: true }, () => {
+    const starter = path.join(opts.target, 'starter');
+    watch(starter, { recursive: true }, (_event, file) => {
+      if (file && !affectsGrade(starter, file.toString(), opts.phase.id)) return;
       clearTimeout(timer);
       timer = setTimeout(() => void grade(false), 300); // editors write in bursts
     });

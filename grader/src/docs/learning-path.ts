@@ -1,4 +1,5 @@
 import { PHASES, branchName } from '../registry/index.ts';
+import { branchSizes } from './branch-sizes.ts';
 
 const relLesson = (lesson: string): string => lesson.replace(/^docs\//, '');
 
@@ -39,6 +40,16 @@ export function renderLearningPath(): string {
     '| # | Phase | Branch | Time | Prerequisites | Checks (correctness + perf) |',
     '|---|---|---|---|---|---|',
     ...rows,
+    '',
+    '## The tree grows with the phases',
+    '',
+    "A phase's branch holds the service as it stands at that level: the files levels 0..N use (each file's first",
+    "line gives its level and role; `starter/README.md` on the branch lists them), the earlier phases' reference",
+    "solutions, and this phase's stubs. Nothing of a later phase is there yet.",
+    '',
+    '| Branch | Files in `starter/src` | Lines | Lines of this phase\'s exercise files |',
+    '|---|---|---|---|',
+    ...branchSizes().map((b) => `| \`${b.branch}\` | ${b.files} | ${b.lines.toLocaleString('en-US')} | ${b.exerciseLines} |`),
     '',
     ...details,
   ].join('\n');

@@ -5,6 +5,8 @@ import { simpleGit, type SimpleGit } from 'simple-git';
 import { branchName, type PhaseSpec } from '../registry/types.ts';
 import { PHASES } from '../registry/index.ts';
 import { mutantsDir, type LabMarker } from '../tree/materialize.ts';
+import { parseHeader, type StarterFile } from '../tree/levels.ts';
+import { renderStarterReadme } from '../docs/starter-readme.ts';
 
 export interface BranchResult {
   branch: string;
@@ -50,16 +52,35 @@ async function resolveRef(git: SimpleGit, ref: string): Promise<string | undefin
   }
 }
 
+/** Level and role of every starter/src file at `rev`, from the first line of each (one `git grep`). */
+async function starterFilesAt(git: SimpleGit, rev: string): Promise<StarterFile[]> {
+  const all = await lsTree(git, rev, 'starter/src');
+  const out = await git.raw(['grep', '-n', '-E', '^(//|/\\*|<!--) ?Level [0-9]+ · ', rev, '--', 'starter/src']).catch(() => '');
+  const headers = new Map<string, string>();
+  for (const line of out.split('\n')) {
+    const m = /^[^:]+:(starter\/[^:]+):1:(.*)$/.exec(line);
+    if (m) headers.set(m[1]!, m[2]!);
+  }
+  return all.map((e) => {
+    const header = parseHeader(headers.get(e.path) ?? '');
+    if (!header) throw new Error(`${e.path} at ${rev.slice(0, 10)} has no level header on its first line (the course lint says how to fix it)`);
+    return { file: e.path.slice('starter/'.length), ...header };
+  });
+}
+
 /**
  * Build the tree of `phase`'s learning branch from commit `base` with git plumbing in a private
- * index: starter/ with solutions/phase-k/ overlaid for k < phase, no solutions/, no mutants of
- * phases >= this one, and lab.json. The user's working tree and index are never touched.
+ * index: starter/ with the files of levels <= phase, solutions/phase-k/ overlaid for k < phase,
+ * a starter/README.md for the phase, no solutions/, no mutants of phases >= this one, and lab.json.
+ * The user's working tree and index are never touched.
  */
 export async function buildBranchTree(repo: string, base: string, phase: PhaseSpec): Promise<string> {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'ms-branch-'));
   const git = simpleGit(repo).env(plumbingEnv(path.join(scratch, 'index')));
   try {
     await git.raw(['read-tree', `${base}^{tree}`]);
+    const files = await starterFilesAt(git, base);
+    for (const later of files.filter((f) => f.level > phase.id)) await git.raw(['rm', '--cached', '--quiet', `starter/${later.file}`]);
     for (const solved of PHASES.filter((p) => p.id < phase.id)) {
       const dir = `solutions/phase-${solved.id}`;
       for (const e of await lsTree(git, base, dir)) {
@@ -71,10 +92,14 @@ export async function buildBranchTree(repo: string, base: string, phase: PhaseSp
       await git.raw(['rm', '--cached', '-r', '--quiet', '--ignore-unmatch', mutantsDir(later.id)]);
     }
     const marker: LabMarker = { phase: phase.id, slug: phase.slug };
-    const markerFile = path.join(scratch, 'lab.json');
-    writeFileSync(markerFile, JSON.stringify(marker, null, 2) + '\n');
-    const blob = (await git.raw(['hash-object', '-w', markerFile])).trim();
-    await git.raw(['update-index', '--add', '--cacheinfo', `100644,${blob},lab.json`]);
+    const add = async (file: string, text: string): Promise<void> => {
+      const scratchFile = path.join(scratch, path.basename(file));
+      writeFileSync(scratchFile, text);
+      const blob = (await git.raw(['hash-object', '-w', scratchFile])).trim();
+      await git.raw(['update-index', '--add', '--cacheinfo', `100644,${blob},${file}`]);
+    };
+    await add('lab.json', JSON.stringify(marker, null, 2) + '\n');
+    await add('starter/README.md', renderStarterReadme(files, phase));
     return (await git.raw(['write-tree'])).trim();
   } finally {
     rmSync(scratch, { recursive: true, force: true });

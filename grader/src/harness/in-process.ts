@@ -11,10 +11,10 @@ export interface TargetService {
   alerts: { evaluate(): void };
 }
 interface ServiceModule {
-  createMetricStream(config: unknown, deps?: { clock?: { now(): number }; log?: (line: string) => void }): TargetService;
+  createMetricStream(config: unknown, deps?: { clock?: { now(): number }; log?: (line: string) => void }): Promise<TargetService>;
 }
 interface ConfigModule {
-  loadConfig(argv: readonly string[], env: Record<string, string>): unknown;
+  loadConfig(argv: readonly string[], env: Record<string, string>): Promise<unknown>;
 }
 
 export interface InProcessOptions {
@@ -56,7 +56,7 @@ export async function startInProcess(opts: InProcessOptions): Promise<InProcessS
   const { loadConfig } = await importTarget<ConfigModule>('src/config.ts');
   const { createMetricStream } = await importTarget<ServiceModule>('src/service.ts');
   const logs: string[] = [];
-  const service = createMetricStream(loadConfig(args, {}), { ...(opts.clock ? { clock: opts.clock } : {}), log: (l) => logs.push(l) });
+  const service = await createMetricStream(await loadConfig(args, {}), { ...(opts.clock ? { clock: opts.clock } : {}), log: (l) => logs.push(l) });
   const { url } = await service.listen();
   return {
     url,

@@ -34,6 +34,7 @@ export function renderReport(report: GradeReport, opts: RenderOptions): string {
   const out: string[] = [];
   out.push(c.bold(`MetricStream Labs — phase ${report.phase.id}: ${report.phase.title}`));
   out.push(c.gray(`grading ${report.branch ? `branch ${report.branch}` : report.target}`));
+  if (report.phase.exercises?.length) out.push(`your files: ${report.phase.exercises.map((e) => `starter/${e}`).join(', ')} ${c.gray('(every file: starter/README.md)')}`);
   let expanded = 0;
   // Failing checks past the expansion limit: their failures are only in the saved report.
   let collapsed = 0;

@@ -51,7 +51,8 @@ export interface CheckResult {
 
 export interface GradeReport {
   version: 1;
-  phase: { id: number; slug: string; title: string };
+  /** `exercises`: the learner's files this phase, relative to starter/ (absent in reports of older versions). */
+  phase: { id: number; slug: string; title: string; exercises?: string[] };
   target: string;
   /** Branch graded with --branch, if any. */
   branch?: string;

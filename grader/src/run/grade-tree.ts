@@ -87,7 +87,7 @@ export async function gradeTree(opts: GradeOptions): Promise<GradeReport> {
   ].map((c) => c.id);
   return {
     version: 1,
-    phase: { id: phase.id, slug: phase.slug, title: phase.title },
+    phase: { id: phase.id, slug: phase.slug, title: phase.title, exercises: phase.exercises },
     target: opts.target,
     branch: opts.branch,
     seed: opts.seed,

@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PHASES, type PhaseSpec } from '../registry/index.ts';
 import { REPO_ROOT } from '../harness/target.ts';
+import { renderStarterReadme } from '../docs/starter-readme.ts';
+import { starterFilesOn } from './levels.ts';
 
 /** Which version of a phase's exercise files a tree holds. */
 export type Variant = { kind: 'solution' } | { kind: 'stub' } | { kind: 'mutant'; name: string };
@@ -27,9 +29,10 @@ export function solvedPhases(phase: PhaseSpec, variant: Variant): PhaseSpec[] {
 }
 
 /**
- * Build a gradable tree in a temporary folder from this checkout's files: starter/ with the
- * solutions of the solved phases (and a mutant) overlaid, plus lab.json, package.json and a
- * node_modules link. Used by `npm run verify` and by maintainers to try a phase by hand.
+ * Build a gradable tree in a temporary folder from this checkout's files, shaped as the phase's
+ * learning branch: starter/ with the files of levels <= the phase, the solutions of the solved
+ * phases (and a mutant) overlaid, plus lab.json, package.json and a node_modules link. Used by
+ * `npm run verify` and by maintainers to try a phase by hand.
  */
 export function materialize(
   phase: PhaseSpec,
@@ -47,6 +50,9 @@ export function materialize(
     const dir = path.join(root, solutionDir(p.id));
     if (existsSync(dir)) cpSync(dir, path.join(out, 'starter'), { recursive: true });
   }
+  const starter = path.join(out, 'starter');
+  pruneLaterLevels(starter, phase.id);
+  writeFileSync(path.join(starter, 'README.md'), renderStarterReadme(starterFilesOn(starter), opts.marker === false ? undefined : phase));
   if (variant.kind === 'mutant') applyMutant(out, phase.id, variant.name, root);
   cpSync(path.join(root, 'package.json'), path.join(out, 'package.json'));
   cpSync(path.join(root, 'tsconfig.json'), path.join(out, 'tsconfig.json'));
@@ -56,6 +62,16 @@ export function materialize(
   }
   linkNodeModules(out, root);
   return out;
+}
+
+/** Remove the files of levels after `phase` (their header says so) and the folders left empty. */
+function pruneLaterLevels(starter: string, phase: number): void {
+  for (const f of starterFilesOn(starter)) if (f.level > phase) rmSync(path.join(starter, f.file));
+  const prune = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) prune(path.join(dir, e.name));
+    if (readdirSync(dir).length === 0) rmdirSync(dir);
+  };
+  prune(path.join(starter, 'src'));
 }
 
 /**

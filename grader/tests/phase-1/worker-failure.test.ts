@@ -17,7 +17,6 @@ interface Processor {
   close(): Promise<void>;
 }
 interface ProcessorOptions {
-  parser: string;
   clock: { now(): number };
   entry?: URL;
   spawn?: (entry: URL, options?: WorkerOptions) => Worker;
@@ -70,7 +69,6 @@ async function processorWith(plans: Plan[], timeoutMs?: number, entry?: URL) {
   const spy = spyingSpawn(plans);
   spies.push(spy);
   const processor = new WorkerPerRequestProcessor({
-    parser: 'naive',
     clock,
     spawn: spy.spawn,
     ...(timeoutMs ? { timeoutMs } : {}),
@@ -329,7 +327,7 @@ describe('worker failures are answered, and cleaned up', () => {
   it('an answered request is not kept by the processor: its metrics can be garbage-collected', { timeout: 40_000 }, async () => {
     // The processor's own default spawn: a worker the test kept would keep its listeners, and through them the answer.
     const { WorkerPerRequestProcessor } = await importTarget<ProcessorModule>('src/ingest/worker-per-request.ts');
-    const processor = new WorkerPerRequestProcessor({ parser: 'naive', clock });
+    const processor = new WorkerPerRequestProcessor({ clock });
     // Only a WeakRef to the answer outlives this function.
     const answered = async (): Promise<WeakRef<unknown[]>> => {
       const metrics = await withDeadline(processor.process(VALID, 'client-a'), 15_000, 'process() of a valid batch');

@@ -1,3 +1,4 @@
+// Level 0 · provided: read it, don't change it.
 import type { Clock } from '../lib/clock.ts';
 import { isTodoError } from '../lib/todo.ts';
 import { aggregate } from '../query/aggregate.ts';

@@ -1,3 +1,4 @@
+// Level 0 · provided: read it, don't change it.
 /**
  * The life of one rule's alert:
  *   inactive --condition true--> pending --true for forMs--> firing --false--> resolved

@@ -1,3 +1,4 @@
+// Level 0 · provided: read it, don't change it.
 import { readFileSync } from 'node:fs';
 import { isAggName, AGG_NAMES, type AggName } from '../query/agg-name.ts';
 

@@ -1,3 +1,4 @@
+// Level 7 · provided: read it, don't change it.
 import { readFileSync } from 'node:fs';
 import { HttpError } from '../http/errors.ts';
 import { parseDuration } from '../query/query-params.ts';

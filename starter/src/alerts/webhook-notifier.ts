@@ -1,3 +1,4 @@
+// Level 7 · provided: read it, don't change it.
 import type { WebhookSettings } from './service-rules.ts';
 
 /** What a webhook receives, once per state change of a rule (JSON body of a POST). */

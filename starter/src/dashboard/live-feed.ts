@@ -1,3 +1,4 @@
+// Level 7 · provided: read it, don't change it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../lib/clock.ts';
 import { errorReply } from '../http/error-response.ts';

@@ -1,3 +1,4 @@
+// Level 7 · provided: read it, don't change it.
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';

@@ -1,3 +1,4 @@
+// Level 1 · test support: the graded tests or the lesson's experiments run it, the service does not.
 /**
  * Lost updates, measured: W workers each add 1 to the same Int32 in a SharedArrayBuffer N times,
  * once with a plain `i32[0]++`, once with `Atomics.add`, once through your `SharedCounters.add`.

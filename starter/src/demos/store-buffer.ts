@@ -1,3 +1,4 @@
+// Level 5 · test support: the graded tests or the lesson's experiments run it, the service does not.
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { createWorker } from '../lib/ts-worker.ts';
 

@@ -1,3 +1,4 @@
+// Level 0 · provided: read it, don't change it.
 /** The answer of load control for one request. */
 export type AdmissionDecision = { ok: true } | { ok: false; status: 429 | 503; retryAfterSec: number };
 

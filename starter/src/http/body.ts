@@ -1,3 +1,4 @@
+// Level 0 · provided: read it, don't change it.
 import type { IncomingMessage } from 'node:http';
 import { PayloadTooLargeError } from './errors.ts';
 

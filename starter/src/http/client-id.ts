@@ -1,3 +1,4 @@
+// Level 0 · provided: read it, don't change it.
 import type { IncomingHttpHeaders } from 'node:http';
 
 const BEARER = /^Bearer\s+(\S+)$/i;

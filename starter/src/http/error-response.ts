@@ -1,3 +1,4 @@
+// Level 0 · provided: read it, don't change it.
 import { isOverloadError } from '../lib/overload.ts';
 import { isTodoError } from '../lib/todo.ts';
 import { ParseError, ValidationError } from '../ingest/errors.ts';

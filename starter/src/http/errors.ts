@@ -1,3 +1,4 @@
+// Level 0 · provided: read it, don't change it.
 /**
  * Errors that carry their own HTTP answer. Throw one anywhere below a route handler; the router
  * turns it into the response. Errors of other kinds are mapped in `http/error-response.ts`.

@@ -1,3 +1,4 @@
+// Level 0 · provided: read it, don't change it.
 import type { ServerResponse } from 'node:http';
 
 /** What a route handler returns; the router writes it. Handlers stay free of `res` plumbing. */

@@ -1,3 +1,4 @@
+// Level 0 · provided: read it, don't change it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServiceStats } from '../stats/service-stats.ts';
 import { clientIdOf } from './client-id.ts';

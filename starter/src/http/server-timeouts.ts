@@ -1,3 +1,4 @@
+// Level 7 · provided: read it, don't change it.
 import type { Server } from 'node:http';
 import { PRODUCTION_DEFAULTS, type Config } from '../config.ts';
 

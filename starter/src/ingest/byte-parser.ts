@@ -1,3 +1,4 @@
+// Level 7 · provided: read it, don't change it.
 import { asBuffer, FNV_SEED, fnv, internAscii, latin1, utf8 } from './byte-strings.ts';
 import { ParseError, ValidationError } from './errors.ts';
 import type { IngestContext, Metric } from './metric.ts';

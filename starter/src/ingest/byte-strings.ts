@@ -1,3 +1,4 @@
+// Level 7 · provided: read it, don't change it.
 /**
  * Strings out of request bytes for the byte parser (byte-parser.ts): pure-ASCII runs become strings
  * with one latin1 copy, and short ones that repeat (metric names, tag keys and values) are served

@@ -1,3 +1,4 @@
+// Level 0 · provided: read it, don't change it.
 /**
  * The two ways a payload is refused. Both become HTTP 400 with a JSON body. They may be thrown
  * inside a worker: `toWire`/`fromWire` carry them across postMessage, which keeps only plain data.

@@ -1,14 +1,6 @@
-import { parentPort } from 'node:worker_threads';
-import ingestTask, { type IngestTask } from '../pool/ingest-task.ts';
+// Level 1 · provided: read it, don't change it.
+import { naiveStep } from './ingest-step.ts';
+import { serveIngest } from './serve-ingest.ts';
 
-/**
- * PROVIDED: entry of phase 1's per-request ingest workers. Each message is one task (parse +
- * validate, the same code every level runs); each answer is an IngestOutcome, so a refused
- * payload comes back as data, not as a crash.
- *
- * It keeps listening after it answers, like any worker with a `message` listener: it ends only
- * when the processor terminates it. Cleaning up is the processor's job (see the lesson).
- */
-const port = parentPort;
-if (!port) throw new Error('ingest-worker.ts must run in a worker thread (see ingest/worker-per-request.ts)');
-port.on('message', (task: IngestTask) => port.postMessage(ingestTask(task)));
+/** Entry of phase 1's per-request ingest workers, with the naive parser (levels 1-2). */
+serveIngest(naiveStep, 'ingest-worker.ts');

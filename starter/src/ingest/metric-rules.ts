@@ -1,3 +1,4 @@
+// Level 7 · provided: read it, don't change it.
 /**
  * The wire contract of a metric (docs/phase-0-poc.md, "the full table"), stated once more for the
  * byte parser, which validates while it parses instead of calling validatePayload. The messages are

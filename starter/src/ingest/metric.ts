@@ -1,3 +1,4 @@
+// Level 0 · provided: read it, don't change it.
 /** One validated data point, as the service stores and queries it. */
 export interface Metric {
   /** e.g. `cpu_usage`. */

@@ -1,7 +1,8 @@
+// Level 0 · provided: read it, don't change it.
 import { ParseError } from './errors.ts';
 
 /**
- * PROVIDED (not an exercise): the first parser MetricStream had, kept as phase 3's slow baseline.
+ * The first parser MetricStream had, kept as phase 3's slow baseline.
  *
  * It is correct for any JSON text, and it is O(n^2) on purpose, in the most common accidental way:
  * to read the k-th element of an array (or the k-th member of an object) it walks from the opening

@@ -1,3 +1,4 @@
+// Level 7 · provided: read it, don't change it.
 import type { Metric } from './metric.ts';
 import { tagsJson } from './tags-json.ts';
 

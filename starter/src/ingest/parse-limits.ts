@@ -1,5 +1,6 @@
+// Level 3 · provided: read it, don't change it.
 /**
- * PROVIDED for phase 3: the limits a parser enforces and the byte offset its errors report.
+ * For phase 3: the limits a parser enforces and the byte offset its errors report.
  * Limits keep a hostile payload from costing unbounded memory or stack.
  */
 export interface ParseLimits {

@@ -1,7 +1,7 @@
+// Level 0 · provided: read it, don't change it.
 import type { Clock } from '../lib/clock.ts';
+import type { IngestStep } from './ingest-step.ts';
 import type { Metric } from './metric.ts';
-import type { Parser } from './parsers.ts';
-import { validatePayload } from './validate.ts';
 
 /**
  * Seam: turns a request body into validated metrics (parse + validate), throwing ParseError /
@@ -17,12 +17,12 @@ export interface IngestProcessor {
 /** Parse and validate on the calling thread: simple, and a big batch blocks every other request. */
 export class InlineProcessor implements IngestProcessor {
   constructor(
-    private readonly parse: Parser,
+    private readonly step: IngestStep,
     private readonly clock: Clock,
   ) {}
 
   async process(body: Buffer, client: string): Promise<Metric[]> {
-    return validatePayload(this.parse(body.toString('utf8')), { client, now: this.clock.now() });
+    return this.step({ body, client, now: this.clock.now() });
   }
 
   async close(): Promise<void> {}

@@ -1,3 +1,4 @@
+// Level 0 · provided: read it, don't change it.
 /**
  * JSON of a tags object. Frozen tags objects are shared by every metric with the same tag set
  * (ingest/byte-parser.ts, packed-metrics.ts) and cannot change, so their JSON is computed once.

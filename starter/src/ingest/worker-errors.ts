@@ -1,7 +1,8 @@
+// Level 1 · provided: read it, don't change it.
 import { HttpError } from '../http/errors.ts';
 
 /**
- * PROVIDED: how a failed ingest worker is answered. The router turns these into the response;
+ * How a failed ingest worker is answered. The router turns these into the response;
  * the service keeps serving either way.
  */
 

@@ -1,3 +1,4 @@
+// Level 0 · provided: read it, don't change it.
 /** Where the service reads the time. Injected so tests can drive alerts and rate limits by hand. */
 export interface Clock {
   /** Milliseconds since the epoch. */

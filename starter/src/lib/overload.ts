@@ -1,3 +1,4 @@
+// Level 0 · provided: read it, don't change it.
 /**
  * The service cannot take more work right now, but will soon: a bounded queue is full. The HTTP
  * layer answers any OverloadError with 503, a `Retry-After` header and a JSON body, so every

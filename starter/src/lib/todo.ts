@@ -1,3 +1,4 @@
+// Level 0 · provided: read it, don't change it.
 /**
  * The error every exercise stub throws. The grader recognises it and reports the check as
  * "not implemented yet" with the lesson link, instead of as a crash.

@@ -1,3 +1,4 @@
+// Level 7 · provided: read it, don't change it.
 import type { Clock } from '../lib/clock.ts';
 import { TokenBucket, type TokenBucketOptions } from './token-bucket.ts';
 

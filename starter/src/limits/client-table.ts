@@ -1,3 +1,4 @@
+// Level 4 · provided: read it, don't change it.
 /**
  * The per-client state of the rate limiter, in one SharedArrayBuffer so that every ingest worker
  * shares it. The table is split into regions, one per lock stripe: a client lives in the region of

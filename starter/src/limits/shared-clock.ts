@@ -1,3 +1,4 @@
+// Level 4 · test support: the graded tests or the lesson's experiments run it, the service does not.
 import type { Clock } from '../lib/clock.ts';
 
 /**

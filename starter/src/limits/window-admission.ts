@@ -1,3 +1,4 @@
+// Level 4 · provided: read it, don't change it.
 import type { Admission, AdmissionDecision } from '../http/admission.ts';
 import type { Clock } from '../lib/clock.ts';
 import { hashClientId } from '../sync/striped-locks.ts';

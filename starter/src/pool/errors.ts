@@ -1,3 +1,4 @@
+// Level 6 · provided: read it, don't change it.
 import { OverloadError } from '../lib/overload.ts';
 
 /**

@@ -1,3 +1,4 @@
+// Level 6 · provided: read it, don't change it.
 import { availableParallelism } from 'node:os';
 
 /** How a WorkerPool is built. Only `handler` is required; the rest have defaults below. */

@@ -1,3 +1,4 @@
+// Level 6 · provided: read it, don't change it.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PoolWorkerData, TaskMessage, WorkerMessage } from './protocol.ts';
 

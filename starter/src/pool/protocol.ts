@@ -1,3 +1,4 @@
+// Level 6 · provided: read it, don't change it.
 /** Messages between a WorkerPool (main thread) and its workers (pool-worker.ts). */
 
 /** Passed as `workerData` to every pool worker. */

@@ -1,3 +1,4 @@
+// Level 6 · exercise of phase 6: yours to write on its branch; later branches hold the reference.
 import type { TransferListItem } from 'node:worker_threads';
 import { todo } from '../lib/todo.ts';
 import { resolvePoolOptions, type ResolvedPoolOptions, type WorkerPoolOptions } from './options.ts';
@@ -26,15 +27,16 @@ export interface PoolStats {
 
 const LESSON = 'docs/phase-6-thread-pool.md#exercise-61-the-worker-pool';
 
+// Provided for you: options and defaults (options.ts), the error catalogue (errors.ts), the
+// message shapes (protocol.ts) and the worker side (pool-worker.ts: start it with
+// `createWorker(new URL('./pool-worker.ts', import.meta.url), { workerData: { handler: href } })`
+// from ../lib/ts-worker.ts; it posts `{ type: 'ready' }`, then one `{ type: 'result', id, ok, … }`
+// per `{ id, task }` you post).
 /**
  * A fixed set of pre-started worker threads that run tasks one at a time each, fed from a bounded
- * FIFO queue; when every worker is busy and the queue is full, submit() is refused at once.
- *
- * Provided for you: options and defaults (options.ts), the error catalogue (errors.ts), the
- * message shapes (protocol.ts) and the worker side (pool-worker.ts: start it with
- * `createWorker(new URL('./pool-worker.ts', import.meta.url), { workerData: { handler: href } })`
- * from ../lib/ts-worker.ts; it posts `{ type: 'ready' }`, then one `{ type: 'result', id, ok, … }`
- * per `{ id, task }` you post).
+ * FIFO queue. When every worker is busy and the queue is full, submit() is refused at once with
+ * PoolQueueFullError instead of piling up work: that refusal is the back pressure a caller turns
+ * into `503 Retry-After`.
  */
 export class WorkerPool<TTask = unknown, TResult = unknown> {
   readonly #opts: ResolvedPoolOptions;
@@ -45,6 +47,11 @@ export class WorkerPool<TTask = unknown, TResult = unknown> {
     // Listen to each worker's 'message', 'error' and 'exit' events.
   }
 
+  /**
+   * Run `task` on a worker. Resolves with the handler's result; rejects with TaskFailedError if the
+   * handler threw, WorkerCrashedError if its worker died, PoolQueueFullError at once if the pool
+   * is full, PoolClosedError after close().
+   */
   submit(task: TTask, transfer: readonly TransferListItem[] = []): Promise<TResult> {
     // TODO(phase-6): give the task to an idle worker, else queue it (FIFO), else refuse it.
     // - Refuse with a rejected promise: PoolQueueFullError when every worker is busy and
@@ -76,6 +83,10 @@ export class WorkerPool<TTask = unknown, TResult = unknown> {
     return todo(6, 'WorkerPool.stats', LESSON);
   }
 
+  /**
+   * Stop accepting tasks, let every queued and running task finish (their promises settle as
+   * usual), then terminate the workers. Resolves once every worker thread has exited.
+   */
   close(): Promise<void> {
     // TODO(phase-6): refuse new tasks, let every queued and running task finish and settle,
     // then terminate every worker; resolve once all of them have exited. Calling it twice is fine.

@@ -1,3 +1,4 @@
+// Level 0 · provided: read it, don't change it.
 /** The aggregations a query or an alert rule can ask for. */
 export const AGG_NAMES = ['avg', 'min', 'max', 'sum', 'count', 'p95'] as const;
 export type AggName = (typeof AGG_NAMES)[number];

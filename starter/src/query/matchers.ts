@@ -1,3 +1,4 @@
+// Level 7 · provided: read it, don't change it.
 import { BadParameterError } from '../http/errors.ts';
 
 /** `key=value`, `key!=value`, `key=~regex`, `key!~regex` (regexes match the whole tag value). */

@@ -1,3 +1,4 @@
+// Level 7 · provided: read it, don't change it.
 import { AGG_NAMES, isAggName } from './agg-name.ts';
 import { aggregate } from './aggregate.ts';
 

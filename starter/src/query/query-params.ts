@@ -1,3 +1,4 @@
+// Level 0 · provided: read it, don't change it.
 import { BadParameterError } from '../http/errors.ts';
 import { AGG_NAMES, isAggName, type AggName } from './agg-name.ts';
 

@@ -1,3 +1,4 @@
+// Level 7 · provided: read it, don't change it.
 import { BadParameterError } from '../http/errors.ts';
 import type { Point, SeriesStore } from '../storage/series-store.ts';
 import { compileMatchers, formatMatcher, parseMatcher, type TagMatcher } from './matchers.ts';

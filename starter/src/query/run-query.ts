@@ -1,3 +1,4 @@
+// Level 0 · provided: read it, don't change it.
 import type { Point, SeriesStore } from '../storage/series-store.ts';
 import { bucketize } from './aggregate.ts';
 import type { QuerySpec } from './query-params.ts';

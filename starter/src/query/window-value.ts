@@ -1,3 +1,4 @@
+// Level 7 · provided: read it, don't change it.
 import type { SeriesStore } from '../storage/series-store.ts';
 import { compileMatchers, type TagMatcher } from './matchers.ts';
 import { counterRate, reduceBucket, type QueryAgg } from './query-agg.ts';

@@ -1,3 +1,4 @@
+// Level 7 · exercise of phase 7: yours to write on its branch; later branches hold the reference.
 import { todo } from '../lib/todo.ts';
 
 const LESSON = 'docs/phase-7-production.md#exercise-73-latency-histograms';

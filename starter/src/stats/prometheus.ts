@@ -1,3 +1,4 @@
+// Level 7 · provided: read it, don't change it.
 import type { StatsReport } from './stats-report.ts';
 
 /**

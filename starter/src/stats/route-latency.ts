@@ -1,3 +1,4 @@
+// Level 7 · provided: read it, don't change it.
 import { LatencyHistogram, type HistogramSnapshot } from './latency-histogram.ts';
 
 /**

@@ -1,3 +1,4 @@
+// Level 7 · provided: read it, don't change it.
 import type { Server } from 'node:http';
 import { isTodoError } from '../lib/todo.ts';
 import { RouteLatency } from './route-latency.ts';

@@ -1,3 +1,4 @@
+// Level 0 · provided: read it, don't change it.
 /** The service's own counters, shown by GET /health. */
 export const COUNTER_NAMES = ['requests', 'accepted', 'rejected', 'errors'] as const;
 /**

@@ -1,3 +1,4 @@
+// Level 1 · exercise of phase 1: yours to write on its branch; later branches hold the reference.
 import { todo } from '../lib/todo.ts';
 import { COUNTER_NAMES, type CounterName, type CounterSnapshot, type ServiceStats } from './service-stats.ts';
 

@@ -1,9 +1,10 @@
+// Level 1 · provided: read it, don't change it.
 import { isTodoError } from '../lib/todo.ts';
 import { PlainStats, type ServiceStats } from './service-stats.ts';
 import { SharedCounters } from './shared-counters.ts';
 
 /**
- * PROVIDED: the service's counters from level 1 on, in shared memory (phase 1, exercise 2).
+ * The service's counters from level 1 on, in shared memory (phase 1, exercise 2).
  * Until SharedCounters is implemented, the service counts with plain numbers and says so once at
  * start, so the rest of the learning branch stays usable with curl.
  */

@@ -1,3 +1,4 @@
+// Level 7 · provided: read it, don't change it.
 import type { HistogramSnapshot } from './latency-histogram.ts';
 
 /** What GET /stats answers, and what GET /metrics/prometheus renders in the text exposition format. */

@@ -1,3 +1,4 @@
+// Level 2 · provided: read it, don't change it.
 /** Settings and counters of the AsyncWriter (./async-writer.ts), kept apart so they are given, not part of the exercise. */
 export interface AsyncWriterOptions {
   /** Most metrics held in memory (queued or being written); past it write() refuses: backpressure. */

@@ -1,7 +1,7 @@
+// Level 2 · provided: read it, don't change it.
 import type { Config } from '../config.ts';
 import { AsyncWriter } from './async-writer.ts';
-import { withDiskLatency } from './disk-latency.ts';
-import { FileSink } from './write-sink.ts';
+import { FileSink, type WriteSink } from './write-sink.ts';
 
 export type WriterConfig = Pick<Config, 'dataFile' | 'diskLatencyMs' | 'queueMax' | 'flushIntervalMs'>;
 
@@ -12,4 +12,16 @@ export function createAsyncWriter(config: WriterConfig, log: (line: string) => v
     flushIntervalMs: config.flushIntervalMs,
     onError: (err, attempt) => log(`storage: write attempt ${attempt} failed: ${err.message}`),
   });
+}
+
+/** The --disk-latency-ms knob for the AsyncWriter: the delay is awaited, so the event loop keeps serving, as with a real fsync in libuv's thread pool. */
+export function withDiskLatency(sink: WriteSink, ms: number): WriteSink {
+  if (ms <= 0) return sink;
+  return {
+    async appendAndSync(data) {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      await sink.appendAndSync(data);
+    },
+    close: () => sink.close(),
+  };
 }

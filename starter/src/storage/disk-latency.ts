@@ -1,23 +1,11 @@
-import type { WriteSink } from './write-sink.ts';
+// Level 0 · provided: read it, don't change it.
 import type { MetricWriter } from './writer.ts';
 
 /**
  * The `--disk-latency-ms` test knob: a disk whose every fsync takes `ms` longer. Lets a laptop with
- * an SSD (or tmpfs) show what a busy or networked disk does to the service.
+ * an SSD (or tmpfs) show what a busy or networked disk does to the service. (Phase 2's writer has its
+ * own, awaited version: storage/create-writer.ts.)
  */
-
-/** For the AsyncWriter: the delay is awaited, so the event loop keeps serving, as with a real fsync in libuv's thread pool. */
-export function withDiskLatency(sink: WriteSink, ms: number): WriteSink {
-  if (ms <= 0) return sink;
-  return {
-    async appendAndSync(data) {
-      await new Promise((resolve) => setTimeout(resolve, ms));
-      await sink.appendAndSync(data);
-    },
-    close: () => sink.close(),
-  };
-}
-
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 /** For the synchronous writer: the whole thread stops for `ms`, as in fsyncSync on a slow disk. */

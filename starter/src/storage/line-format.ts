@@ -1,3 +1,4 @@
+// Level 0 · provided: read it, don't change it.
 import type { Metric } from '../ingest/metric.ts';
 import { tagsJson } from '../ingest/tags-json.ts';
 

@@ -1,3 +1,4 @@
+// Level 0 · provided: read it, don't change it.
 import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { Metric } from '../ingest/metric.ts';
 import { decodeLine } from './line-format.ts';

@@ -1,3 +1,4 @@
+// Level 0 · provided: read it, don't change it.
 import type { Point } from './series-store.ts';
 
 const INITIAL_CAPACITY = 64;

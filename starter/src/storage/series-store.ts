@@ -1,3 +1,4 @@
+// Level 0 · provided: read it, don't change it.
 import type { Metric } from '../ingest/metric.ts';
 import { readLog, type LogRead } from './log-reader.ts';
 import { SeriesColumns } from './series-columns.ts';

@@ -1,3 +1,4 @@
+// Level 0 · provided: read it, don't change it.
 import type { MetricQueue, QueuedBatch } from '../queue/metric-queue.ts';
 import type { MetricWriter } from './writer.ts';
 import type { SeriesStore } from './series-store.ts';

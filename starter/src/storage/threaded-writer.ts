@@ -1,3 +1,4 @@
+// Level 7 · provided: read it, don't change it.
 import type { Worker } from 'node:worker_threads';
 import type { Metric } from '../ingest/metric.ts';
 import { packMetrics } from '../ingest/packed-metrics.ts';

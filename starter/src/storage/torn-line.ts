@@ -1,3 +1,4 @@
+// Level 0 · provided: read it, don't change it.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
 /**

@@ -1,3 +1,4 @@
+// Level 2 · provided: read it, don't change it.
 /**
  * What a condition variable is to a thread, for one async loop on the event loop: the loop awaits
  * `wait()`, producers call `notify()`. There is no lock (one thread runs JavaScript), but the rule

@@ -1,3 +1,4 @@
+// Level 2 · provided: read it, don't change it.
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { separatorAfterTornLine } from './torn-line.ts';

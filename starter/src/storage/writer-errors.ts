@@ -1,3 +1,4 @@
+// Level 2 · provided: read it, don't change it.
 import { OverloadError } from '../lib/overload.ts';
 
 /** write() refused a batch because the queue holds `maxQueue` metrics already: backpressure (503). */

@@ -1,3 +1,4 @@
+// Level 7 · provided: read it, don't change it.
 import type { PackedMetrics } from '../ingest/packed-metrics.ts';
 import { OverloadError } from '../lib/overload.ts';
 import type { WriterConfig } from './create-writer.ts';

@@ -1,3 +1,4 @@
+// Level 7 · provided: read it, don't change it.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Metric } from '../ingest/metric.ts';
 import { unpackMetrics } from '../ingest/packed-metrics.ts';

@@ -1,3 +1,4 @@
+// Level 0 · provided: read it, don't change it.
 import { appendFileSync, closeSync, fsyncSync, openSync } from 'node:fs';
 import type { Metric } from '../ingest/metric.ts';
 import { encodeLines } from './line-format.ts';

@@ -1,3 +1,4 @@
+// Level 0 · exercise of phase 0: yours to write on its branch; later branches hold the reference.
 import type { Point } from '../storage/series-store.ts';
 import type { AggName, BucketSpec } from './agg-name.ts';
 

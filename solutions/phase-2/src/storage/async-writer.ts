@@ -1,3 +1,4 @@
+// Level 2 · exercise of phase 2: yours to write on its branch; later branches hold the reference.
 import type { Metric } from '../ingest/metric.ts';
 import { encodeLines } from './line-format.ts';
 import type { MetricWriter } from './writer.ts';

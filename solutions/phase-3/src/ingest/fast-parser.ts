@@ -1,8 +1,13 @@
+// Level 3 · exercise of phase 3: yours to write on its branch; later branches hold the reference.
+/**
+ * Phase 3: the single-pass parser that replaces the naive one (naive-parser.ts) from level 3 on.
+ * Grammar: RFC 8259 JSON. Result: what `JSON.parse(text)` returns, except that unknown fields of
+ * the root object and of each metric object are skipped (checked for syntax, never built).
+ * validatePayload() then turns the result into Metric objects, exactly as before.
+ */
+
 import { ParseError } from './errors.ts';
 import { DEFAULT_PARSE_LIMITS, byteOffset, type ParseLimits } from './parse-limits.ts';
-
-// Reference solution of phase 3: one pass over the text, one character decides the next state,
-// nothing before the cursor is ever looked at again (see docs/phase-3-json-parser.md).
 
 /** What the parser keeps of a value: the payload root keeps `metrics`, a metric its four fields. */
 const ROOT = 0;
@@ -254,6 +259,8 @@ function hexValue(c: number): number {
  * then turns it into Metric objects. Throws ParseError(byte offset, reason) on malformed input.
  */
 export function parseFast(text: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS): unknown {
+  // Reference solution of phase 3: one pass over the text, one character decides the next state,
+  // nothing before the cursor is ever looked at again (see docs/phase-3-json-parser.md).
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > limits.maxBytes) throw new ParseError(limits.maxBytes, `payload larger than ${limits.maxBytes} bytes`);
   const cursor = new Cursor(text, limits);

@@ -1,3 +1,4 @@
+// Level 4 · exercise of phase 4: yours to write on its branch; later branches hold the reference.
 /**
  * A mutex that lives in shared memory, so every worker thread that holds the same
  * SharedArrayBuffer sees the same lock — the Node equivalent of a futex-based std::mutex.

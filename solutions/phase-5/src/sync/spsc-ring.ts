@@ -1,3 +1,4 @@
+// Level 5 · exercise of phase 5: yours to write on its branch; later branches hold the reference.
 /**
  * A single-producer single-consumer ring of metric records in a SharedArrayBuffer: one thread
  * pushes, one other thread pops, no lock. Lesson: docs/phase-5-ring-buffer.md.

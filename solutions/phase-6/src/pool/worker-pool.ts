@@ -1,3 +1,4 @@
+// Level 6 · exercise of phase 6: yours to write on its branch; later branches hold the reference.
 import type { TransferListItem, Worker } from 'node:worker_threads';
 import { createWorker } from '../lib/ts-worker.ts';
 import { PoolClosedError, PoolQueueFullError, PoolStartError, TaskFailedError, WorkerCrashedError } from './errors.ts';

@@ -1,3 +1,4 @@
+// Level 7 · exercise of phase 7: yours to write on its branch; later branches hold the reference.
 import type { Clock } from '../lib/clock.ts';
 
 /**

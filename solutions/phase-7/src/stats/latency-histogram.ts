@@ -1,3 +1,4 @@
+// Level 7 · exercise of phase 7: yours to write on its branch; later branches hold the reference.
 /**
  * A latency histogram with logarithmic buckets and a stated relative error: every percentile it
  * reports is within `relativeError` (default 1%) of the exact value at the same rank, for values in

@@ -1,3 +1,4 @@
+// Level 0 · provided: read it, don't change it.
 import type { IngestProcessor } from '../../ingest/processor.ts';
 import type { MetricQueue } from '../../queue/metric-queue.ts';
 import type { ServiceStats } from '../../stats/service-stats.ts';

@@ -1,3 +1,4 @@
+// Level 7 · provided: read it, don't change it.
 import type { AlertManager } from '../../alerts/alert-manager.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { parseRangeQuery, runRangeQuery } from '../../query/range-query.ts';

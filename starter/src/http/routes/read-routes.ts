@@ -1,3 +1,4 @@
+// Level 0 · provided: read it, don't change it.
 import type { AlertMonitor } from '../../alerts/alert-monitor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { parseQueryParams } from '../../query/query-params.ts';

@@ -1,3 +1,4 @@
+// Level 7 · provided: read it, don't change it.
 import { PROMETHEUS_CONTENT_TYPE, toPrometheus } from '../../stats/prometheus.ts';
 import type { ServiceMonitor } from '../../stats/service-monitor.ts';
 import { ok } from '../reply.ts';

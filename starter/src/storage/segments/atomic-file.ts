@@ -1,3 +1,4 @@
+// Level 7 · provided: read it, don't change it.
 import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
 

@@ -1,3 +1,4 @@
+// Level 7 · provided: read it, don't change it.
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 

@@ -1,3 +1,4 @@
+// Level 7 · provided: read it, don't change it.
 import type { LogMark } from './log-mark.ts';
 
 /** The one file that says which segment files count; replaced atomically, so a snapshot is all or nothing. */

@@ -1,3 +1,4 @@
+// Level 7 · provided: read it, don't change it.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
