@@ -4,7 +4,7 @@ import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { branchName, type PhaseSpec } from '../registry/types.ts';
 import { PHASES } from '../registry/index.ts';
-import { mutantsDir, type LabMarker } from '../tree/materialize.ts';
+import { learnerTsconfig, mutantsDir, type LabMarker } from '../tree/materialize.ts';
 import { parseHeader, type StarterFile } from '../tree/levels.ts';
 import { renderStarterReadme } from '../docs/starter-readme.ts';
 
@@ -80,13 +80,14 @@ export async function buildBranchTree(repo: string, base: string, phase: PhaseSp
   try {
     await git.raw(['read-tree', `${base}^{tree}`]);
     const files = await starterFilesAt(git, base);
-    for (const later of files.filter((f) => f.level > phase.id)) await git.raw(['rm', '--cached', '--quiet', `starter/${later.file}`]);
+    const later = files.filter((f) => f.level > phase.id).map((f) => `starter/${f.file}`);
+    if (later.length) await git.raw(['rm', '--cached', '--quiet', '--', ...later]);
+    const overlay: string[] = [];
     for (const solved of PHASES.filter((p) => p.id < phase.id)) {
       const dir = `solutions/phase-${solved.id}`;
-      for (const e of await lsTree(git, base, dir)) {
-        await git.raw(['update-index', '--add', '--cacheinfo', `${e.mode},${e.sha},starter/${e.path.slice(dir.length + 1)}`]);
-      }
+      for (const e of await lsTree(git, base, dir)) overlay.push('--cacheinfo', `${e.mode},${e.sha},starter/${e.path.slice(dir.length + 1)}`);
     }
+    if (overlay.length) await git.raw(['update-index', '--add', ...overlay]);
     await git.raw(['rm', '--cached', '-r', '--quiet', '--ignore-unmatch', 'solutions']);
     for (const later of PHASES.filter((p) => p.id >= phase.id)) {
       await git.raw(['rm', '--cached', '-r', '--quiet', '--ignore-unmatch', mutantsDir(later.id)]);
@@ -100,6 +101,7 @@ export async function buildBranchTree(repo: string, base: string, phase: PhaseSp
     };
     await add('lab.json', JSON.stringify(marker, null, 2) + '\n');
     await add('starter/README.md', renderStarterReadme(files, phase));
+    await add('tsconfig.json', learnerTsconfig(await git.show([`${base}:tsconfig.json`])));
     return (await git.raw(['write-tree'])).trim();
   } finally {
     rmSync(scratch, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PHASES, type PhaseSpec } from '../registry/index.ts';
@@ -55,13 +55,23 @@ export function materialize(
   writeFileSync(path.join(starter, 'README.md'), renderStarterReadme(starterFilesOn(starter), opts.marker === false ? undefined : phase));
   if (variant.kind === 'mutant') applyMutant(out, phase.id, variant.name, root);
   cpSync(path.join(root, 'package.json'), path.join(out, 'package.json'));
-  cpSync(path.join(root, 'tsconfig.json'), path.join(out, 'tsconfig.json'));
+  const tsconfig = readFileSync(path.join(root, 'tsconfig.json'), 'utf8');
+  writeFileSync(path.join(out, 'tsconfig.json'), opts.marker === false ? tsconfig : learnerTsconfig(tsconfig));
   if (opts.marker !== false) {
     const marker: LabMarker = { phase: phase.id, slug: phase.slug };
     writeFileSync(path.join(out, 'lab.json'), JSON.stringify(marker, null, 2) + '\n');
   }
   linkNodeModules(out, root);
   return out;
+}
+
+/**
+ * A learning branch's tsconfig.json: the learner's project is starter/. The grader, its tests and the
+ * finished service's tests and benchmarks import files of every level; main type-checks them.
+ */
+export function learnerTsconfig(mainTsconfig: string): string {
+  const config = JSON.parse(mainTsconfig) as { include?: string[] };
+  return JSON.stringify({ ...config, include: ['starter/**/*.ts'] }, null, 2) + '\n';
 }
 
 /** Remove the files of levels after `phase` (their header says so) and the folders left empty. */
