@@ -67,6 +67,15 @@ describe.skipIf(onLearningBranch)('levels of the starter files', () => {
     expect(problems).toContainEqual(expect.stringContaining('starter/src/http/unused.ts says "provided", but no level of the service runs it'));
   });
 
+  test("the service's last level is the registry's last phase, and every level has its wiring module", () => {
+    const root = copy();
+    edit(root, 'src/config.ts', (t) => t.replace('export const FINAL_LEVEL = 7;', 'export const FINAL_LEVEL = 6;'));
+    rmSync(path.join(root, 'starter/src/levels/level-5.ts'));
+    const problems = lintLevels(root);
+    expect(problems).toContainEqual(expect.stringContaining('starter/src/config.ts must say FINAL_LEVEL = 7'));
+    expect(problems).toContainEqual(expect.stringContaining('starter/src/levels/level-5.ts is missing'));
+  });
+
   test("an exercise's header must name its phase", () => {
     const root = copy();
     edit(root, 'src/ingest/validate.ts', (t) => t.replace('exercise of phase 0', 'exercise of phase 1').replace('// Level 0', '// Level 1'));

@@ -53,6 +53,12 @@ export interface Config {
   segmentPartitionMs: number;
   /** Final level: time between two frames of the dashboard's GET /events stream. */
   liveIntervalMs: number;
+  /**
+   * Final level: how the event loop hands accepted batches to the writer thread: `ring`, phase 5's
+   * SPSC ring in shared memory (no message, no answer per batch), or `message`, one postMessage per
+   * turn of the event loop and the thread's answer before the 200 (docs/performance.md measures both).
+   */
+  handOver: HandOver;
 }
 
 /** A per-client token bucket: `capacity` requests in a burst, `refillTokens` credited back every `refillIntervalMs`. */
@@ -90,6 +96,8 @@ export const PRODUCTION_DEFAULTS = {
 } as const satisfies Partial<Config>;
 
 export const PROCESSOR_KINDS = ['inline', 'worker', 'pool'] as const;
+export const HAND_OVERS = ['ring', 'message'] as const;
+export type HandOver = (typeof HAND_OVERS)[number];
 export type ProcessorKind = (typeof PROCESSOR_KINDS)[number];
 
 export class ConfigError extends Error {
@@ -112,6 +120,7 @@ const OPTIONS = {
   retention: { type: 'string' },
   'segment-partition': { type: 'string' },
   'live-interval-ms': { type: 'string' },
+  'hand-over': { type: 'string' },
 } as const;
 
 /**
@@ -146,6 +155,7 @@ export async function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   const retention = pick('retention', 'METRICSTREAM_RETENTION');
   const segmentPartition = pick('segment-partition', 'METRICSTREAM_SEGMENT_PARTITION');
   const liveInterval = pick('live-interval-ms');
+  const handOver = pick('hand-over', 'METRICSTREAM_HAND_OVER');
   const fromEnv = (name: string, min: number, max: number): number | undefined => {
     const raw = env[name];
     return raw === undefined || raw === '' ? undefined : integer({ raw, source: name }, min, max);
@@ -170,6 +180,7 @@ export async function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv
     retentionMs: retention ? duration(retention) : 0,
     segmentPartitionMs: segmentPartition ? partitionLength(segmentPartition) : DEFAULT_SEGMENT_PARTITION_MS,
     liveIntervalMs: liveInterval ? integer(liveInterval, 50, 60_000) : 1000,
+    handOver: handOver ? oneOf(handOver, HAND_OVERS) : 'ring',
     window: defined({ limit: fromEnv('METRICSTREAM_RATE_LIMIT', 1, 1_000_000), windowMs: fromEnv('METRICSTREAM_RATE_WINDOW_MS', 1, 1_000_000) }),
     pool: defined({
       size: fromEnv('METRICSTREAM_POOL_SIZE', 1, 1024),

@@ -15,6 +15,8 @@ const KEEP = 20_000;
 /**
  * Run a command with a hard deadline. At the deadline the child (and its process group, so worker
  * threads and grandchildren too) gets SIGKILL: nothing the learner's code does can hang the grader.
+ * When the child exits on its own, its process group is killed too: a service a test started and
+ * never stopped (it threw before its `stop()`) does not outlive the check.
  */
 export function runChild(
   cmd: string,
@@ -33,9 +35,11 @@ export function runChild(
       try {
         process.kill(-child.pid!, 'SIGKILL');
       } catch {
-        child.kill('SIGKILL');
+        child.kill('SIGKILL'); // the group is gone already (ESRCH)
       }
     };
+    // Whatever the child left behind in its group dies with it; 'close' waits for their pipes, so this comes first.
+    child.once('exit', kill);
     const timer = setTimeout(() => {
       timedOut = true;
       kill();

@@ -143,6 +143,14 @@ export function lintLevels(root = REPO_ROOT, finalLevel = PHASES.filter((p) => p
     if (phase === undefined && header.role === 'exercise') problems.push(`starter/${file} says it is an exercise, but no phase lists it in the registry's exercises`);
   }
   for (const [ex, phase] of owner) if (!files.some((f) => f.file === ex)) problems.push(`phase ${phase}'s exercise starter/${ex} does not exist`);
+  // The last level is stated once in the service (config.ts) and must be the registry's last graded phase.
+  const declared = /export const FINAL_LEVEL = (\d+);/.exec(files.find((f) => f.file === 'src/config.ts')?.text ?? '');
+  if (Number(declared?.[1]) !== finalLevel) problems.push(`starter/src/config.ts must say FINAL_LEVEL = ${finalLevel}, the last phase of the registry (it says ${declared?.[1] ?? 'nothing'})`);
+  for (let n = 0; n <= finalLevel; n++) if (!files.some((f) => f.file === `src/levels/level-${n}.ts`)) problems.push(`starter/src/levels/level-${n}.ts is missing: every level up to ${finalLevel} has its wiring module`);
+  for (const f of files) {
+    const n = /^src\/levels\/level-(\d+)\.ts$/.exec(f.file)?.[1];
+    if (n !== undefined && Number(n) > finalLevel) problems.push(`starter/${f.file} is past the last level ${finalLevel}: register its phase, or delete it`);
+  }
 
   const graph = importGraph(root, files);
   for (const [file, edges] of graph) {
@@ -175,8 +183,11 @@ export function lintLevels(root = REPO_ROOT, finalLevel = PHASES.filter((p) => p
       problems.push(`starter/${f.file} says "test support", but the service runs it from level ${first}: make it "provided" (level ${first})`);
     if (f.role === 'provided' && first === undefined)
       problems.push(`starter/${f.file} says "provided", but no level of the service runs it: delete it, or make it "test support" if the tests or the lesson use it`);
-    if (f.role !== 'test support' && first !== undefined && first !== f.level)
+    // An exercise belongs to its phase even when the service first runs it at a later level.
+    if (f.role === 'provided' && first !== undefined && first !== f.level)
       problems.push(`starter/${f.file} says level ${f.level}, but the service first runs it at level ${first}: the header must say level ${first}`);
+    if (f.role === 'exercise' && first !== undefined && first < f.level)
+      problems.push(`starter/${f.file} is phase ${f.level}'s exercise, but the service runs it from level ${first}: a branch before phase ${f.level} would hold its stub`);
   }
   return problems;
 }

@@ -15,6 +15,7 @@ import { readPacked } from '../pool/packed-ingest-task.ts';
 import { PoolProcessor } from '../pool/pool-processor.ts';
 import { ServiceMonitor } from '../stats/service-monitor.ts';
 import { SegmentStore } from '../storage/segments/segment-store.ts';
+import { RingWriter } from '../storage/ring-writer.ts';
 import { ThreadedWriter } from '../storage/threaded-writer.ts';
 import type { Level } from './seams.ts';
 
@@ -44,9 +45,11 @@ const level7: Level = (prev) => {
       pool: (w) =>
         new PoolProcessor({ clock: w.clock, handler: new URL('../pool/packed-ingest-task.ts', import.meta.url), read: readPacked, inline: fusedStep, inlineMaxBytes: FINAL_INLINE_MAX_BYTES, ...w.config.pool }),
     },
+    // Phase 2's writer on a thread of its own, fed through phase 5's ring (or by messages: --hand-over).
     writer: (w) => {
       const { dataFile, diskLatencyMs, queueMax, flushIntervalMs } = w.config;
-      return new ThreadedWriter({ dataFile, diskLatencyMs, queueMax, flushIntervalMs }, w.log);
+      const settings = { dataFile, diskLatencyMs, queueMax, flushIntervalMs };
+      return w.config.handOver === 'ring' ? new RingWriter(settings, w.log) : new ThreadedWriter(settings, w.log);
     },
     admission: (w) => new ClientBuckets(w.config.rateLimit ?? PRODUCTION_DEFAULTS.rateLimit, w.clock),
     alerting: (w, store) => {

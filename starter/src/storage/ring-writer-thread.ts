@@ -1,0 +1,91 @@
+// Level 7 · provided: read it, don't change it.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Metric } from '../ingest/metric.ts';
+import { SpscRing, TAIL, type MetricRecord } from '../sync/spsc-ring.ts';
+import { createAsyncWriter } from './create-writer.ts';
+import { FAILED, type FromRingThread, type RingThreadData, type SeriesDefinition, type ToRingThread } from './ring-protocol.ts';
+import { writerErrorToWire } from './writer-thread-protocol.ts';
+
+/**
+ * Entry of the RingWriter's thread: the consumer side of phase 5's ring. It sleeps on the ring's
+ * tail index (Atomics.waitAsync, so its own event loop keeps running phase 2's AsyncWriter), pops
+ * what was published, and hands it to the writer while the writer has room; when it has none, the
+ * records stay in the ring and the event loop's next batch is refused with a 503.
+ */
+const port = parentPort;
+if (!port) throw new Error('ring-writer-thread.ts must run in a worker thread started by RingWriter');
+const data = workerData as RingThreadData;
+const send = (msg: FromRingThread): void => port.postMessage(msg);
+const writer = createAsyncWriter(data, (line) => send({ type: 'log', line }));
+const ring = SpscRing.attach(data.ring);
+const ctrl = new Int32Array(data.ring, 0, TAIL + 1);
+const status = new Int32Array(data.status);
+
+// Atomics.waitAsync is in Node since 16, but TypeScript types it only in lib es2024, which also types APIs Node 20 lacks.
+type WaitAsync = (view: Int32Array, index: number, value: number) => { async: false; value: string } | { async: true; value: Promise<string> };
+const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
+
+const series: SeriesDefinition[] = [];
+/** Records popped whose series message has not arrived yet (it was posted first, but a message and a wake-up race). */
+let early: MetricRecord[] = [];
+const popped: MetricRecord[] = [];
+let closing = false;
+let failed = false;
+let nudge: (() => void) | undefined;
+const nudged = (): Promise<void> => new Promise((resolve) => (nudge = resolve));
+
+port.on('message', (msg: ToRingThread) => {
+  if (msg.type === 'series') series[msg.series.id] = msg.series;
+  else closing = true;
+  nudge?.();
+});
+
+/** Hand records to the writer, in order; stop at the first whose series is not known yet. */
+function hand(records: MetricRecord[]): MetricRecord[] {
+  const batch: Metric[] = [];
+  let i = 0;
+  for (; i < records.length; i++) {
+    const r = records[i]!;
+    const s = series[r.seriesId];
+    if (!s) break;
+    batch.push({ name: s.name, tags: s.tags, client: s.client, value: r.value, timestamp: r.timestamp });
+  }
+  if (batch.length > 0 && !failed) {
+    writer.write(batch).catch((err: unknown) => {
+      if (failed) return;
+      failed = true;
+      Atomics.store(status, FAILED, 1);
+      send({ type: 'failed', error: writerErrorToWire(err) });
+    });
+  }
+  return records.slice(i).map((r) => ({ ...r }));
+}
+
+async function consume(): Promise<void> {
+  for (;;) {
+    if (early.length > 0) early = hand(early);
+    const room = data.queueMax - writer.stats().pending;
+    if (early.length === 0 && room > 0 && !ring.isEmpty()) {
+      const n = ring.popBatch(popped, Math.min(room, 4096));
+      early = hand(popped.slice(0, n));
+      await new Promise((resolve) => setImmediate(resolve)); // let the writer's loop take a turn
+      continue;
+    }
+    if (closing && ring.isEmpty() && early.length === 0) return;
+    if (early.length > 0) await nudged(); // its series' message is on the way
+    else if (!ring.isEmpty()) await new Promise((resolve) => setTimeout(resolve, 1)); // the writer is full: wait for it
+    else {
+      const tail = Atomics.load(ctrl, TAIL);
+      if (!ring.isEmpty()) continue;
+      const wait = waitAsync(ctrl, TAIL, tail);
+      if (wait.async) await Promise.race([wait.value, nudged()]);
+    }
+  }
+}
+
+consume()
+  .then(() => writer.close())
+  .then(
+    () => send({ type: 'closed' }),
+    (err: unknown) => send({ type: 'closed', error: writerErrorToWire(err) }),
+  );

@@ -1,0 +1,114 @@
+// Level 7 · provided: read it, don't change it.
+import type { Worker } from 'node:worker_threads';
+import type { Metric } from '../ingest/metric.ts';
+import { tagsJson } from '../ingest/tags-json.ts';
+import { OverloadError } from '../lib/overload.ts';
+import { createWorker } from '../lib/ts-worker.ts';
+import { SpscRing, TAIL, type MetricRecord } from '../sync/spsc-ring.ts';
+import { FAILED, STATUS_WORDS, type FromRingThread, type RingThreadData, type ToRingThread } from './ring-protocol.ts';
+import type { WriterConfig } from './create-writer.ts';
+import { writerErrorFromWire } from './writer-thread-protocol.ts';
+import { QueueFullError, WriterClosedError } from './writer-errors.ts';
+import type { MetricWriter } from './writer.ts';
+
+/** Largest ring: 2^22 records of 24 bytes (96 MiB). */
+const MAX_RING = 1 << 22;
+
+/**
+ * The finished service's writer, fed through phase 5's lock-free ring: the event loop copies each
+ * batch into an SPSC ring in shared memory and wakes the writer thread with Atomics.notify; the
+ * thread (ring-writer-thread.ts) pops the records and hands them to phase 2's AsyncWriter. A batch
+ * is taken whole when the ring has room for it — that is the writer taking it, as with the other
+ * writers: a 200 means it is in the writer's bounded memory, on its way to disk — and refused whole
+ * with a QueueFullError (503) when it has not. No message and no answer per batch: the request is
+ * answered as soon as its records are published.
+ */
+export class RingWriter implements MetricWriter {
+  private readonly worker: Worker;
+  private readonly ring: SpscRing;
+  private readonly ctrl: Int32Array;
+  private readonly status: Int32Array;
+  private readonly ids = new Map<string, number>();
+  private readonly scratch: MetricRecord[] = [];
+  private closing: Promise<void> | undefined;
+  private onClosed: ((msg: Extract<FromRingThread, { type: 'closed' }>) => void) | undefined;
+  /** Set when the thread died or its writer gave up on the disk: every later write is refused with it. */
+  private dead: Error | undefined;
+
+  constructor(
+    config: WriterConfig,
+    private readonly log: (line: string) => void,
+  ) {
+    // The ring holds up to queueMax records (rounded up to a power of two), the thread's writer as many again.
+    this.ring = SpscRing.create(Math.min(MAX_RING, 2 ** Math.ceil(Math.log2(Math.max(2, config.queueMax)))));
+    this.ctrl = new Int32Array(this.ring.buffer, 0, TAIL + 1);
+    this.status = new Int32Array(new SharedArrayBuffer(STATUS_WORDS * 4));
+    const data: RingThreadData = { ...config, ring: this.ring.buffer, status: this.status.buffer as SharedArrayBuffer };
+    this.worker = createWorker(new URL('./ring-writer-thread.ts', import.meta.url), { workerData: data });
+    this.worker.on('message', (msg: FromRingThread) => {
+      if (msg.type === 'log') log(msg.line);
+      else if (msg.type === 'failed') this.fail(writerErrorFromWire(msg.error));
+      else this.onClosed?.(msg);
+    });
+    this.worker.on('error', (err) => this.fail(new Error(`the writer thread failed: ${err.message}`)));
+    this.worker.on('exit', (code) => this.fail(new Error(`the writer thread exited (code ${code})`)));
+  }
+
+  write(batch: readonly Metric[]): Promise<void> {
+    // The thread raises FAILED before its message arrives: refuse at once, never a 200 for a dead writer.
+    if (!this.dead && Atomics.load(this.status, FAILED) !== 0) this.fail(new OverloadError('storage failed: the writer thread gave up on the disk', 'storage_failed', 5));
+    if (this.dead) return Promise.reject(this.dead);
+    if (this.closing) return Promise.reject(new WriterClosedError());
+    // Only this thread pushes, so the room seen here can only grow before the push below.
+    const held = this.ring.size();
+    if (batch.length > this.ring.capacity - held) return Promise.reject(new QueueFullError(held, batch.length, this.ring.capacity));
+    for (let i = 0; i < batch.length; i++) {
+      const m = batch[i]!;
+      const r = this.scratch[i] ?? (this.scratch[i] = { seriesId: 0, seq: 0, value: 0, timestamp: 0 });
+      r.seriesId = this.seriesId(m);
+      r.value = m.value;
+      r.timestamp = m.timestamp;
+    }
+    this.ring.pushBatch(this.scratch, 0, batch.length);
+    Atomics.notify(this.ctrl, TAIL);
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve, reject) => {
+      if (this.dead) return reject(this.dead);
+      this.onClosed = (msg) => {
+        this.onClosed = undefined;
+        void this.worker.terminate();
+        if (msg.error) reject(writerErrorFromWire(msg.error));
+        else resolve();
+      };
+      this.post({ type: 'close' });
+      Atomics.notify(this.ctrl, TAIL); // a thread asleep on an empty ring wakes up to see it
+    });
+    return this.closing;
+  }
+
+  /** The series' id, defined to the thread (before any record of it is published) the first time it is seen. */
+  private seriesId(m: Metric): number {
+    const key = `${m.client}\u0000${m.name}\u0000${tagsJson(m.tags)}`;
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.ids.size;
+      this.ids.set(key, id);
+      this.post({ type: 'series', series: { id, name: m.name, tags: m.tags, client: m.client } });
+    }
+    return id;
+  }
+
+  private post(msg: ToRingThread): void {
+    this.worker.postMessage(msg);
+  }
+
+  private fail(err: Error): void {
+    if (this.dead) return;
+    this.dead = err;
+    if (!this.closing) this.log(`storage: ${err.message}; every write from now on is refused`);
+    this.onClosed?.({ type: 'closed', error: { name: err.name, message: err.message } });
+  }
+}
