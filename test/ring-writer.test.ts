@@ -61,6 +61,16 @@ describe('RingWriter', () => {
     expect(linesOf(dataFile).map((m) => m.value)).toEqual(batch(0, 16).map((m) => m.value));
   });
 
+  it('writeAll takes or refuses each batch of a turn whole, in order', async () => {
+    const w = new RingWriter(settings({ queueMax: 8, diskLatencyMs: 400 }), () => {});
+    await w.write(batch(0, 8));
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the writer is full; the ring's 8 slots are free
+    const outcomes = await w.writeAll([batch(8, 6), batch(14, 6), batch(20, 2)]);
+    expect(outcomes.map((o) => o?.name)).toEqual([undefined, 'QueueFullError', undefined]);
+    await w.close();
+    expect(linesOf(dataFile).map((m) => m.value)).toEqual([...batch(0, 14), ...batch(20, 2)].map((m) => m.value));
+  });
+
   it('refuses writes once close() started, and close() waits for what it took', async () => {
     const w = new RingWriter(settings({ diskLatencyMs: 50 }), () => {});
     await w.write(batch(0, 5));

@@ -16,7 +16,9 @@ export interface RingThreadData extends WriterConfig {
 
 /** Int32 positions in `status`. */
 export const FAILED = 0;
-export const STATUS_WORDS = 1;
+/** 1 while the thread sleeps on the ring's tail: only then does a push need an Atomics.notify. */
+export const SLEEPING = 1;
+export const STATUS_WORDS = 2;
 
 export interface SeriesDefinition {
   id: number;

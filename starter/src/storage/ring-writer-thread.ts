@@ -3,7 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Metric } from '../ingest/metric.ts';
 import { SpscRing, TAIL, type MetricRecord } from '../sync/spsc-ring.ts';
 import { createAsyncWriter } from './create-writer.ts';
-import { FAILED, type FromRingThread, type RingThreadData, type SeriesDefinition, type ToRingThread } from './ring-protocol.ts';
+import { FAILED, SLEEPING, type FromRingThread, type RingThreadData, type SeriesDefinition, type ToRingThread } from './ring-protocol.ts';
 import { writerErrorToWire } from './writer-thread-protocol.ts';
 
 /**
@@ -11,7 +11,13 @@ import { writerErrorToWire } from './writer-thread-protocol.ts';
  * tail index (Atomics.waitAsync, so its own event loop keeps running phase 2's AsyncWriter), pops
  * what was published, and hands it to the writer while the writer has room; when it has none, the
  * records stay in the ring and the event loop's next batch is refused with a 503.
+ *
+ * It is lazy on purpose: requests are answered when their records are in the ring, not when this
+ * thread takes them, so after each hand-over it lets the ring fill for a moment instead of waking
+ * for every request (each wake-up costs CPU the event loop shares on a small machine).
  */
+/** How long the thread lets records gather after a hand-over (the writer batches to disk far slower). */
+const GATHER_MS = 2;
 const port = parentPort;
 if (!port) throw new Error('ring-writer-thread.ts must run in a worker thread started by RingWriter');
 const data = workerData as RingThreadData;
@@ -35,7 +41,8 @@ let nudge: (() => void) | undefined;
 const nudged = (): Promise<void> => new Promise((resolve) => (nudge = resolve));
 
 port.on('message', (msg: ToRingThread) => {
-  if (msg.type === 'series') series[msg.series.id] = msg.series;
+  // Frozen tags are encoded once per series, not once per metric (ingest/tags-json.ts).
+  if (msg.type === 'series') series[msg.series.id] = { ...msg.series, tags: Object.freeze(msg.series.tags) };
   else closing = true;
   nudge?.();
 });
@@ -66,19 +73,22 @@ async function consume(): Promise<void> {
     if (early.length > 0) early = hand(early);
     const room = data.queueMax - writer.stats().pending;
     if (early.length === 0 && room > 0 && !ring.isEmpty()) {
-      const n = ring.popBatch(popped, Math.min(room, 4096));
-      early = hand(popped.slice(0, n));
-      await new Promise((resolve) => setImmediate(resolve)); // let the writer's loop take a turn
+      const n = ring.popBatch(popped, room);
+      early = hand(n === popped.length ? popped : popped.slice(0, n));
+      await new Promise((resolve) => setTimeout(resolve, GATHER_MS)); // the writer's loop runs meanwhile
       continue;
     }
     if (closing && ring.isEmpty() && early.length === 0) return;
     if (early.length > 0) await nudged(); // its series' message is on the way
     else if (!ring.isEmpty()) await new Promise((resolve) => setTimeout(resolve, 1)); // the writer is full: wait for it
     else {
+      Atomics.store(status, SLEEPING, 1);
       const tail = Atomics.load(ctrl, TAIL);
-      if (!ring.isEmpty()) continue;
-      const wait = waitAsync(ctrl, TAIL, tail);
-      if (wait.async) await Promise.race([wait.value, nudged()]);
+      if (ring.isEmpty()) {
+        const wait = waitAsync(ctrl, TAIL, tail);
+        if (wait.async) await Promise.race([wait.value, nudged()]);
+      }
+      Atomics.store(status, SLEEPING, 0);
     }
   }
 }

@@ -5,7 +5,7 @@ import { tagsJson } from '../ingest/tags-json.ts';
 import { OverloadError } from '../lib/overload.ts';
 import { createWorker } from '../lib/ts-worker.ts';
 import { SpscRing, TAIL, type MetricRecord } from '../sync/spsc-ring.ts';
-import { FAILED, STATUS_WORDS, type FromRingThread, type RingThreadData, type ToRingThread } from './ring-protocol.ts';
+import { FAILED, SLEEPING, STATUS_WORDS, type FromRingThread, type RingThreadData, type ToRingThread } from './ring-protocol.ts';
 import type { WriterConfig } from './create-writer.ts';
 import { writerErrorFromWire } from './writer-thread-protocol.ts';
 import { QueueFullError, WriterClosedError } from './writer-errors.ts';
@@ -54,14 +54,32 @@ export class RingWriter implements MetricWriter {
     this.worker.on('exit', (code) => this.fail(new Error(`the writer thread exited (code ${code})`)));
   }
 
-  write(batch: readonly Metric[]): Promise<void> {
+  async write(batch: readonly Metric[]): Promise<void> {
+    const err = this.push(batch);
+    this.wake();
+    if (err) throw err;
+  }
+
+  /**
+   * Every batch the storage consumer took in one turn of the event loop: each is taken or refused
+   * whole, then the thread is woken once. Answering a turn's requests together, as the message
+   * hand-over does, costs the event loop less per response than answering each at once.
+   */
+  async writeAll(batches: readonly Metric[][]): Promise<(Error | undefined)[]> {
+    const outcomes = batches.map((b) => this.push(b));
+    this.wake();
+    return outcomes;
+  }
+
+  /** Copy one batch into the ring, or say why not. */
+  private push(batch: readonly Metric[]): Error | undefined {
     // The thread raises FAILED before its message arrives: refuse at once, never a 200 for a dead writer.
     if (!this.dead && Atomics.load(this.status, FAILED) !== 0) this.fail(new OverloadError('storage failed: the writer thread gave up on the disk', 'storage_failed', 5));
-    if (this.dead) return Promise.reject(this.dead);
-    if (this.closing) return Promise.reject(new WriterClosedError());
+    if (this.dead) return this.dead;
+    if (this.closing) return new WriterClosedError();
     // Only this thread pushes, so the room seen here can only grow before the push below.
     const held = this.ring.size();
-    if (batch.length > this.ring.capacity - held) return Promise.reject(new QueueFullError(held, batch.length, this.ring.capacity));
+    if (batch.length > this.ring.capacity - held) return new QueueFullError(held, batch.length, this.ring.capacity);
     for (let i = 0; i < batch.length; i++) {
       const m = batch[i]!;
       const r = this.scratch[i] ?? (this.scratch[i] = { seriesId: 0, seq: 0, value: 0, timestamp: 0 });
@@ -70,8 +88,12 @@ export class RingWriter implements MetricWriter {
       r.timestamp = m.timestamp;
     }
     this.ring.pushBatch(this.scratch, 0, batch.length);
-    Atomics.notify(this.ctrl, TAIL);
-    return Promise.resolve();
+    return undefined;
+  }
+
+  /** The thread sets SLEEPING, then checks the tail, then sleeps: it sees our pushes, or this load sees it asleep. */
+  private wake(): void {
+    if (Atomics.load(this.status, SLEEPING) !== 0) Atomics.notify(this.ctrl, TAIL);
   }
 
   close(): Promise<void> {
