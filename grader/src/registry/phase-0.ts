@@ -15,7 +15,7 @@ export const phase0: PhaseSpec = {
       id: 'validation',
       title: 'Payload validation: every bad field is refused with its name; POST /metrics answers 400 with a JSON body',
       file: 'grader/tests/phase-0/validation.test.ts',
-      hint: 'Check each field in the order of the table in the lesson and throw new ValidationError(`metrics[${i}].value`, reason) at the first problem. typeof "75.5" is "string" and typeof NaN is "number": use Number.isFinite.',
+      hint: 'Check each field in the order of the table in the lesson and throw new ValidationError(`metrics[${i}].value`, reason) at the first problem. typeof "75.5" is "string" and typeof NaN is "number": use Number.isFinite. Date.parse rolls 2025-02-30 over to March: use isRealDateTime.',
       anchor: '#check-validation',
       deadlineMs: 30_000,
     },
@@ -103,6 +103,12 @@ export const phase0: PhaseSpec = {
     {
       name: 'timestamp-any-date-parse',
       bug: 'The validator accepts any string Date.parse understands ("2025-09-17", an HTTP date, no time zone) instead of ISO 8601 with Z or an offset.',
+      failsChecks: ['validation'],
+      messageIncludes: 'metrics[0].timestamp',
+    },
+    {
+      name: 'date-rolls-over',
+      bug: 'The validator trusts Date.parse for the calendar, so 2025-02-30 is stored as March 2nd and 24:00 as the next day.',
       failsChecks: ['validation'],
       messageIncludes: 'metrics[0].timestamp',
     },

@@ -1,6 +1,6 @@
 // Level 0 · provided: read it, don't change it.
 import type { IncomingMessage } from 'node:http';
-import { PayloadTooLargeError } from './errors.ts';
+import { ClientClosedError, PayloadTooLargeError } from './errors.ts';
 
 /**
  * Read a request body of at most `maxBytes`. Refuses early on a too-large Content-Length, and stops
@@ -28,6 +28,8 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
       chunks.push(chunk);
     });
     req.on('end', () => tooLarge || resolve(Buffer.concat(chunks, size)));
-    req.on('error', reject);
+    // A client that hangs up mid-body is not a server error (and a body that never ends does not hang us).
+    req.on('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ECONNRESET' || req.destroyed ? new ClientClosedError() : err));
+    req.on('close', () => req.complete || reject(new ClientClosedError()));
   });
 }

@@ -21,6 +21,17 @@ export class PayloadTooLargeError extends HttpError {
   }
 }
 
+/**
+ * The client went away before its request was read (a closed or reset connection): there is no one
+ * to answer, and it is not the service's error (nginx calls it 499).
+ */
+export class ClientClosedError extends HttpError {
+  override readonly name = 'ClientClosedError';
+  constructor() {
+    super(499, { error: 'client_closed_request' });
+  }
+}
+
 /** A bad query-string parameter: 400 naming it. */
 export class BadParameterError extends HttpError {
   override readonly name = 'BadParameterError';

@@ -1,4 +1,5 @@
 // Level 7 · provided: read it, don't change it.
+import { isCalendarDay, isRealDateTime } from '../lib/dates.ts';
 /**
  * The wire contract of a metric (docs/phase-0-poc.md, "the full table"), stated once more for the
  * byte parser, which validates while it parses instead of calling validatePayload. The messages are
@@ -42,9 +43,10 @@ export function nameProblem(name: string): string | undefined {
   return undefined;
 }
 
-/** An ISO 8601 timestamp string as epoch ms, or NaN when the validator would refuse it. */
+/** An ISO 8601 timestamp string as epoch ms, or NaN when the validator would refuse it (also a day that does not exist: lib/dates.ts). */
 export function isoToEpoch(s: string): number {
-  const t = ISO_8601.test(s) ? Date.parse(s) : NaN;
+  if (!ISO_8601.test(s) || !isRealDateTime(s)) return NaN;
+  const t = Date.parse(s);
   return Number.isNaN(t) || t < 0 ? NaN : t;
 }
 
@@ -96,8 +98,8 @@ export function isoBytesToEpoch(buf: Uint8Array, start: number, end: number): nu
   const minute = (buf[start + 14]! - D0) * 10 + (buf[start + 15]! - D0);
   const second = (buf[start + 17]! - D0) * 10 + (buf[start + 18]! - D0);
   const ms = n === 24 ? (buf[start + 20]! - D0) * 100 + (buf[start + 21]! - D0) * 10 + (buf[start + 22]! - D0) : 0;
-  // Hour 24 (allowed by Date.parse only as 24:00:00) and out-of-range fields: Date.parse decides.
-  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  // Hour 24 and days past the month's end (Date.parse rolls both over) are refused, like every out-of-range field.
+  if (hour > 23 || minute > 59 || second > 59 || !isCalendarDay(year, month, day)) return undefined;
   const key = ((year * 100 + month) * 100 + day) * 100 + hour;
   let base = hourCache.get(key);
   if (base === undefined) {

@@ -1,4 +1,6 @@
 // Level 4 · provided: read it, don't change it.
+import { MAX_CLIENT_ID_BYTES } from '../http/client-id.ts';
+
 /**
  * The per-client state of the rate limiter, in one SharedArrayBuffer so that every ingest worker
  * shares it. The table is split into regions, one per lock stripe: a client lives in the region of
@@ -10,7 +12,7 @@
  * accepted request times (Float64, ms).
  */
 
-export const MAX_CLIENT_ID_BYTES = 64;
+export { MAX_CLIENT_ID_BYTES };
 
 const META = 6;
 const USED = 0;

@@ -1,6 +1,7 @@
 // Level 0 · exercise of phase 0: yours to write on its branch; later branches hold the reference.
 import type { IngestContext, Metric } from './metric.ts';
 import { ValidationError } from './errors.ts';
+import { isRealDateTime } from '../lib/dates.ts';
 
 /** Metric names: Prometheus-style, plus dots (`http.requests`). */
 const NAME = /^[A-Za-z_:][A-Za-z0-9_:.]*$/;
@@ -56,7 +57,7 @@ function validateTimestamp(ts: unknown, field: string, now: number): number {
     return ts;
   }
   if (typeof ts === 'string') {
-    const t = ISO_8601.test(ts) ? Date.parse(ts) : NaN;
+    const t = ISO_8601.test(ts) && isRealDateTime(ts) ? Date.parse(ts) : NaN; // Date.parse rolls 2025-02-30 over to March
     if (Number.isNaN(t) || t < 0) throw new ValidationError(field, 'must be an ISO 8601 date-time like 2025-09-17T13:45:23.123Z');
     return t;
   }

@@ -1,0 +1,82 @@
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startService, type RunningService } from './support/service.ts';
+
+// What a careless or hostile client sends, and what every level answers: the same input gets the
+// same answer from the proof of concept to the finished service, and nothing of it costs the service.
+const LEVELS = [0, 3, 6, 7];
+const good = { name: 'cpu_usage', value: 1, tags: { host: 'a' } };
+
+async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${url}/metrics`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+async function get(url: string, pathAndQuery: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${url}${pathAndQuery}`);
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** A request whose client hangs up halfway through its body. */
+function abortMidBody(url: string): Promise<void> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect(Number(port), hostname, () => {
+      socket.write('POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"metrics":[');
+      setTimeout(() => socket.resetAndDestroy(), 20);
+    });
+    socket.on('close', () => resolve());
+    socket.on('error', () => undefined);
+  });
+}
+
+describe.each(LEVELS)('level %i under hostile input', (level) => {
+  let svc: RunningService;
+  beforeAll(async () => {
+    svc = await startService({ args: ['--level', String(level)] });
+  });
+  afterAll(() => svc?.close());
+
+  it('refuses a client id longer than 64 bytes with a 400 that says so, and takes one of exactly 64', async () => {
+    const long = await post(svc.url, { metrics: [good] }, { 'x-client-id': 'é'.repeat(33) }); // 66 bytes in UTF-8
+    expect(long.status).toBe(400);
+    expect(long.body).toMatchObject({ error: 'bad_client_id', header: 'X-Client-Id', reason: expect.stringContaining('66 bytes') });
+    const bearer = await post(svc.url, { metrics: [good] }, { authorization: `Bearer ${'x'.repeat(65)}` });
+    expect(bearer.status).toBe(400);
+    expect((await post(svc.url, { metrics: [good] }, { 'x-client-id': 'x'.repeat(64) })).status).toBe(200);
+  });
+
+  it.each([
+    ['February 30th', '2025-02-30T00:00:00Z'],
+    ['February 29th of 2025', '2025-02-29T00:00:00Z'],
+    ['the hour 24', '2025-01-01T24:00:00Z'],
+  ])('refuses %s instead of storing the day Date.parse rolls it over to', async (_label, timestamp) => {
+    const res = await post(svc.url, { metrics: [{ ...good, timestamp }] });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ error: 'validation_error', field: 'metrics[0].timestamp' });
+  });
+
+  it.each([
+    ['start=-1', 'start'],
+    ['end=100000000000000000000', 'end'],
+    ['start=2025-02-30', 'start'],
+    ['start=2025-02-30T00:00:00Z', 'start'],
+    ['start=yesterday', 'start'],
+  ])('answers /query?%s with a 400 naming the parameter', async (query, param) => {
+    const res = await get(svc.url, `/query?name=cpu_usage&${query}`);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ error: 'bad_parameter', param });
+  });
+
+  it('reads a plain date as midnight UTC', async () => {
+    expect((await get(svc.url, '/query?name=cpu_usage&start=2025-09-17&end=2025-09-18')).status).toBe(200);
+  });
+
+  it('does not count clients that hang up mid-body as server errors', async () => {
+    const before = (await get(svc.url, '/health')).body.counters as Record<string, number>;
+    await Promise.all(Array.from({ length: 20 }, () => abortMidBody(svc.url)));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const after = (await get(svc.url, '/health')).body.counters as Record<string, number>;
+    expect(after.errors - before.errors).toBe(0);
+  });
+});
