@@ -47,6 +47,19 @@ describe.each(LEVELS)('level %i under hostile input', (level) => {
   });
 
   it.each([
+    ['numbers in the middle of a value', '{"metrics":[{"name":"cpu","value":1_000}]}'],
+    ['a hexadecimal number', '{"metrics":[{"name":"cpu","value":0x10}]}'],
+    ['a literal with more letters', '{"metrics":[{"name":"cpu","value":1,"up":truex}]}'],
+    ['two values without a comma', '{"metrics":[{"name":"cpu","value":1} {"name":"cpu","value":2}]}'],
+    ['a leading byte order mark', '\ufeff{"metrics":[{"name":"cpu","value":1}]}'],
+    ['a truncated body', '{"metrics":[{"name":"cpu","val'],
+  ])('answers %s with a 400 parse error', async (_label, body) => {
+    const res = await fetch(`${svc.url}/metrics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: 'parse_error', position: expect.any(Number) });
+  });
+
+  it.each([
     ['February 30th', '2025-02-30T00:00:00Z'],
     ['February 29th of 2025', '2025-02-29T00:00:00Z'],
     ['the hour 24', '2025-01-01T24:00:00Z'],

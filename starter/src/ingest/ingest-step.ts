@@ -21,7 +21,9 @@ export type IngestStep = (task: IngestTask) => Metric[];
 /** Refusals are data, not crashes: a ParseError keeps its byte position across the thread boundary. */
 export type IngestOutcome = { ok: true; metrics: Metric[] } | { ok: false; error: WireError };
 
-const decoder = new TextDecoder();
+// A leading byte order mark is kept (not stripped as TextDecoder does by default): it is not JSON, and
+// every level answers it the same way, with the parse error the finished service's byte parser gives.
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** A step that decodes the body, parses it with `parse`, then validates the payload. */
 export function textStep(parse: Parser): IngestStep {

@@ -51,7 +51,7 @@ function readArray(text: string, open: number, depth: number): Read {
     // The quadratic step: find element k by walking over elements 0..k-1 from the bracket again.
     const at = elementStart(text, open, k);
     if (at === -1) return { value: values, end: skipKnownValue(text, open) };
-    values.push(readValue(text, at, depth).value);
+    values.push(delimited(text, readValue(text, at, depth), ']').value);
   }
 }
 
@@ -63,10 +63,20 @@ function readObject(text: string, open: number, depth: number): Read {
     const key = readString(text, at);
     const colon = skipWs(text, key.end);
     if (text[colon] !== ':') fail(text, colon, 'expected ":" after an object key');
-    const value = readValue(text, skipWs(text, colon + 1), depth).value;
+    const value = delimited(text, readValue(text, skipWs(text, colon + 1), depth), '}').value;
     // A key named "__proto__" must become an own property, as with JSON.parse.
     Object.defineProperty(obj, key.value as string, { value, enumerable: true, writable: true, configurable: true });
   }
+}
+
+/**
+ * An entry must end where the next "," or the closing bracket follows: `[truex]` and `[1_000]` are
+ * not `[true]` and `[1]` (the re-scan that finds the next entry would skip the rest unseen).
+ */
+function delimited(text: string, read: Read, close: string): Read {
+  const after = skipWs(text, read.end);
+  if (text[after] !== ',' && text[after] !== close) fail(text, after, after >= text.length ? `unexpected end of input, expected "," or "${close}"` : `expected "," or "${close}"`);
+  return read;
 }
 
 /**
