@@ -1,5 +1,7 @@
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startListening, type RunningService as ChildService } from '../grader/src/harness/service.ts';
 import { startService, type RunningService } from './support/service.ts';
 
 // What a careless or hostile client sends, and what every level answers: the same input gets the
@@ -91,5 +93,38 @@ describe.each(LEVELS)('level %i under hostile input', (level) => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     const after = (await get(svc.url, '/health')).body.counters as Record<string, number>;
     expect(after.errors - before.errors).toBe(0);
+  });
+});
+
+describe('the finished service under a catastrophic regex', () => {
+  // In its own process: a blocked event loop must not block the test that detects it.
+  let svc: ChildService;
+  beforeAll(async () => {
+    const tree = inject('referenceTree');
+    svc = await startListening({ nodeArgs: ['--import', 'tsx'], script: path.join(tree, 'starter/src/main.ts'), scriptArgs: ['--host', '127.0.0.1'], cwd: tree });
+  });
+  afterAll(() => svc?.stop());
+
+  /** A GET that gives up after 5 s: with a backtracking engine the answer would take hours. */
+  const within = async (pathAndQuery: string) => {
+    const res = await fetch(`${svc.url}${pathAndQuery}`, { signal: AbortSignal.timeout(5_000) }).catch((err: Error) => {
+      throw new Error(`GET ${pathAndQuery} got no answer in 5 s (${err.name}): the event loop is blocked`);
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
+  // (a+)+ against 40 a's and a b takes about 2^40 steps to a backtracking engine.
+  it('answers a query with a nested-quantifier matcher, and /health meanwhile', { timeout: 15_000 }, async () => {
+    expect((await post(svc.url, { metrics: [{ ...good, tags: { host: `${'a'.repeat(40)}b` } }] })).status).toBe(200);
+    const [query, health] = await Promise.all([within(`/query?name=cpu_usage&match=${encodeURIComponent('host=~(a+)+')}`), within('/health')]);
+    expect(query.status).toBe(200);
+    expect(health.status).toBe(200);
+    expect((await within(`/query?name=cpu_usage&match=${encodeURIComponent('host=~(a+)+b')}`)).body).toMatchObject({ series: [expect.anything()] });
+  });
+
+  it('refuses what RE2 syntax does not have (backreferences) with a 400 naming match', async () => {
+    const res = await within(`/query?name=cpu_usage&match=${encodeURIComponent('host=~(a)\\1')}`);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ error: 'bad_parameter', param: 'match' });
   });
 });
