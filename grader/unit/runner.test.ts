@@ -33,6 +33,19 @@ describe('runCorrectnessCheck', () => {
     expect(r.lesson).toBe('docs/x.md#anchor');
   });
 
+  test("the check's process gets an allow-listed environment: no GITHUB_OUTPUT, no secrets", async () => {
+    process.env.GITHUB_OUTPUT = '/tmp/forge-me';
+    process.env.MS_FIXTURE_SECRET = 'hunter2';
+    try {
+      const r = await runCorrectnessCheck(check('env'), ctx);
+      expect(r.failures).toEqual([]);
+      expect(r.status).toBe('pass');
+    } finally {
+      delete process.env.GITHUB_OUTPUT;
+      delete process.env.MS_FIXTURE_SECRET;
+    }
+  });
+
   test('a TodoError is reported as not implemented yet', async () => {
     const r = await runCorrectnessCheck(check('todo'), ctx);
     expect(r.status).toBe('fail');

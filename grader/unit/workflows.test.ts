@@ -21,7 +21,9 @@ describe('GitHub workflows', () => {
   test('grading uses the base branch grader and a read-only token for learner code', () => {
     const src = readFileSync(path.join(dir, 'grade.yml'), 'utf8');
     expect(src).toContain('ref: ${{ github.event.pull_request.base.sha }}');
-    expect(src).toContain('grade -- --branch pr-head --ci');
+    expect(src).toContain('grade -- --branch pr-head --phase "$phase" --ci');
+    expect(src, "the phase comes from the base branch's name").toContain('BASE_REF: ${{ github.event.pull_request.base.ref }}');
+    expect(src, 'learner code runs without the step command files').toMatch(/env -u GITHUB_OUTPUT -u GITHUB_ENV -u GITHUB_STEP_SUMMARY/);
     expect(src).not.toContain('pull_request_target');
     expect(src).toMatch(/^permissions:\n {2}contents: read/m);
     expect(src).toContain('<!-- metricstream-grade -->');

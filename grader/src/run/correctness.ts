@@ -6,6 +6,7 @@ import { cap, type CheckResult, type Reason, type TestFailure } from '../report/
 import { REPO_ROOT } from '../harness/target.ts';
 import { describeExit, runChild, stripAnsi } from './child.ts';
 import type { UnhandledError } from './unhandled-reporter.ts';
+import { learnerEnv } from './child-env.ts';
 
 export interface RunContext {
   /** Tree under test (its starter/ holds the learner's code). */
@@ -109,15 +110,14 @@ export async function runCorrectnessCheck(check: CorrectnessCheck, ctx: RunConte
       {
         cwd: REPO_ROOT,
         deadlineMs,
-        env: {
-          ...process.env,
+        env: learnerEnv({
           MS_TARGET: ctx.target,
           MS_SEED: String(ctx.seed),
           MS_PROGRESS_FILE: progressFile,
           MS_UNHANDLED_FILE: unhandledFile,
           NO_COLOR: '1',
           FORCE_COLOR: '0',
-        },
+        }),
       },
     );
     const durationMs = run.durationMs;

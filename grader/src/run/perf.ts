@@ -10,6 +10,7 @@ import { median } from '../harness/stats.ts';
 
 export { median };
 import { firstLines, type RunContext } from './correctness.ts';
+import { learnerEnv } from './child-env.ts';
 
 type Attempt = { ok: true; measurement: Measurement } | { ok: false; message: string; hang?: boolean };
 
@@ -38,7 +39,7 @@ async function measureOnce(check: PerfCheck, ctx: RunContext, verbose: boolean):
     const run = await runChild(process.execPath, ['--import', 'tsx', 'grader/src/perf/probe-child.ts', check.file], {
       cwd: REPO_ROOT,
       deadlineMs,
-      env: { ...process.env, MS_TARGET: ctx.target, MS_SEED: String(ctx.seed), MS_RESULT_FILE: resultFile, MS_VERBOSE: verbose ? '1' : '0' },
+      env: learnerEnv({ MS_TARGET: ctx.target, MS_SEED: String(ctx.seed), MS_RESULT_FILE: resultFile, MS_VERBOSE: verbose ? '1' : '0' }),
     });
     if (verbose && run.stderr) process.stderr.write(run.stderr);
     if (run.timedOut) return { ok: false, hang: true, message: `the measurement did not finish within ${deadlineMs / 1000} s` };
