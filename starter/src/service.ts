@@ -72,7 +72,9 @@ export async function createMetricStream(config: Config, deps: ServiceDeps = {})
   const startedAt = performance.now();
   const observers = extensions.flatMap((e) => (e.observe ? [e.observe] : []));
   const router = new Router(w.stats, observers.length ? (route, status, t0) => observers.forEach((o) => o(route, status, t0)) : undefined)
-    .route('/metrics', { POST: ingestRoute({ admission, processor, queue, consumer, stats: w.stats, maxBodyBytes: config.maxBodyBytes }) })
+    .route('/metrics', {
+      POST: ingestRoute({ admission, processor, queue, consumer, stats: w.stats, maxBodyBytes: config.maxBodyBytes, ...(writer.durable ? { durable: () => writer.durable!() } : {}) }),
+    })
     .route('/query', { GET: seams.query(w, store) })
     .route('/alerts', { GET: alertsRoute })
     .route('/health', { GET: healthRoute({ level: config.level, startedAt, stats: w.stats, store, queueDepth: () => queue.depth }) });

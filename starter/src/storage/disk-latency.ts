@@ -21,6 +21,7 @@ export function withBlockingDiskLatency(writer: MetricWriter, ms: number): Metri
       if (batch.length > 0) blockFor(ms);
       return writer.write(batch);
     },
+    ...(writer.durable ? { durable: () => writer.durable!() } : {}),
     close: () => writer.close(),
   };
 }

@@ -12,6 +12,8 @@ export interface RingThreadData extends WriterConfig {
   ring: SharedArrayBuffer;
   /** STATUS words (Int32): set by the thread, read by the event loop before it takes a batch. */
   status: SharedArrayBuffer;
+  /** One BigInt64: metrics the thread's writer has appended and fsynced (what `?ack=durable` waits for). */
+  written: SharedArrayBuffer;
 }
 
 /** Int32 positions in `status`. */

@@ -26,6 +26,11 @@ const writer = createAsyncWriter(data, (line) => send({ type: 'log', line }));
 const ring = SpscRing.attach(data.ring);
 const ctrl = new Int32Array(data.ring, 0, TAIL + 1);
 const status = new Int32Array(data.status);
+const written = new BigInt64Array(data.written);
+/** Tell the event loop how far the disk has got (a `?ack=durable` request waits for it). */
+const publishWritten = (): void => {
+  Atomics.store(written, 0, BigInt(writer.stats().written));
+};
 
 // Atomics.waitAsync is in Node since 16, but TypeScript types it only in lib es2024, which also types APIs Node 20 lacks.
 type WaitAsync = (view: Int32Array, index: number, value: number) => { async: false; value: string } | { async: true; value: Promise<string> };
@@ -70,6 +75,7 @@ function hand(records: MetricRecord[]): MetricRecord[] {
 
 async function consume(): Promise<void> {
   for (;;) {
+    publishWritten();
     if (early.length > 0) early = hand(early);
     const room = data.queueMax - writer.stats().pending;
     if (early.length === 0 && room > 0 && !ring.isEmpty()) {
@@ -81,6 +87,7 @@ async function consume(): Promise<void> {
     if (closing && ring.isEmpty() && early.length === 0) return;
     if (early.length > 0) await nudged(); // its series' message is on the way
     else if (!ring.isEmpty()) await new Promise((resolve) => setTimeout(resolve, 1)); // the writer is full: wait for it
+    else if (writer.stats().pending > 0) await Promise.race([new Promise((resolve) => setTimeout(resolve, GATHER_MS)), nudged()]); // still writing: keep publishing
     else {
       Atomics.store(status, SLEEPING, 1);
       const tail = Atomics.load(ctrl, TAIL);

@@ -9,6 +9,7 @@ import { FAILED, SLEEPING, STATUS_WORDS, type FromRingThread, type RingThreadDat
 import type { WriterConfig } from './create-writer.ts';
 import { writerErrorFromWire } from './writer-thread-protocol.ts';
 import { QueueFullError, WriterClosedError } from './writer-errors.ts';
+import { untilWritten } from './durable-ack.ts';
 import type { MetricWriter } from './writer.ts';
 
 /** Largest ring: 2^22 records of 24 bytes (96 MiB). */
@@ -28,6 +29,9 @@ export class RingWriter implements MetricWriter {
   private readonly ring: SpscRing;
   private readonly ctrl: Int32Array;
   private readonly status: Int32Array;
+  private readonly written = new BigInt64Array(new SharedArrayBuffer(8));
+  /** Metrics pushed so far: the thread writes them in this order, so `written` reaching it means all are on disk. */
+  private pushed = 0;
   private readonly ids = new Map<string, number>();
   private readonly scratch: MetricRecord[] = [];
   private closing: Promise<void> | undefined;
@@ -43,7 +47,7 @@ export class RingWriter implements MetricWriter {
     this.ring = SpscRing.create(Math.min(MAX_RING, 2 ** Math.ceil(Math.log2(Math.max(2, config.queueMax)))));
     this.ctrl = new Int32Array(this.ring.buffer, 0, TAIL + 1);
     this.status = new Int32Array(new SharedArrayBuffer(STATUS_WORDS * 4));
-    const data: RingThreadData = { ...config, ring: this.ring.buffer, status: this.status.buffer as SharedArrayBuffer };
+    const data: RingThreadData = { ...config, ring: this.ring.buffer, status: this.status.buffer as SharedArrayBuffer, written: this.written.buffer as SharedArrayBuffer };
     this.worker = createWorker(new URL('./ring-writer-thread.ts', import.meta.url), { workerData: data });
     this.worker.on('message', (msg: FromRingThread) => {
       if (msg.type === 'log') log(msg.line);
@@ -88,7 +92,15 @@ export class RingWriter implements MetricWriter {
       r.timestamp = m.timestamp;
     }
     this.ring.pushBatch(this.scratch, 0, batch.length);
+    this.pushed += batch.length;
     return undefined;
+  }
+
+  /** Resolves when everything pushed so far is on disk, as the thread publishes it. */
+  async durable(): Promise<void> {
+    if (this.dead) throw this.dead;
+    await untilWritten(() => (this.dead ? Infinity : Number(Atomics.load(this.written, 0))), this.pushed);
+    if (this.dead) throw this.dead;
   }
 
   /** The thread sets SLEEPING, then checks the tail, then sleeps: it sees our pushes, or this load sees it asleep. */

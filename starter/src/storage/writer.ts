@@ -17,6 +17,11 @@ export interface MetricWriter {
    * with one round trip instead of one each.
    */
   writeAll?(batches: readonly Metric[][]): Promise<(Error | undefined)[]>;
+  /**
+   * Optional: resolves when every metric taken so far is on disk (fsynced), rejects (503) when that
+   * cannot be confirmed. What `POST /metrics?ack=durable` waits for; a writer without it cannot offer that.
+   */
+  durable?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -40,6 +45,11 @@ export class SyncWriter implements MetricWriter {
     appendFileSync(this.fd, this.separator + encodeLines(batch));
     fsyncSync(this.fd);
     this.separator = '';
+  }
+
+  /** Every write was fsynced before it resolved. */
+  durable(): Promise<void> {
+    return Promise.resolve();
   }
 
   async close(): Promise<void> {

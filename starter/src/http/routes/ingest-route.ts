@@ -5,6 +5,7 @@ import type { ServiceStats } from '../../stats/service-stats.ts';
 import type { StorageConsumer } from '../../storage/storage-consumer.ts';
 import type { Admission } from '../admission.ts';
 import { readBody } from '../body.ts';
+import { BadParameterError } from '../errors.ts';
 import { ok, type Reply } from '../reply.ts';
 import type { Handler } from '../router.ts';
 
@@ -15,14 +16,21 @@ export interface IngestDeps {
   consumer: StorageConsumer;
   stats: ServiceStats;
   maxBodyBytes: number;
+  /** The writer's `durable()`, if it has one: what `?ack=durable` waits for. */
+  durable?: () => Promise<void>;
 }
 
 /**
  * POST /metrics: admit -> read body -> parse + validate (processor) -> queue -> stored -> 200.
- * The 200 is sent only after the writer took the batch: an accepted metric is never lost.
+ * The 200 is sent only after the writer took the batch (`?ack=accepted`, the default): it is in the
+ * writer's bounded memory and on its way to disk, so only a crash of the process can lose it. With
+ * `?ack=durable` the 200 waits until the batch is fsynced: not even `kill -9` loses it.
  */
 export function ingestRoute(d: IngestDeps): Handler {
-  return async ({ req, client }) => {
+  return async ({ req, url, client }) => {
+    const ack = url.searchParams.get('ack') ?? 'accepted';
+    if (ack !== 'accepted' && ack !== 'durable') throw new BadParameterError('ack', 'must be accepted (the default) or durable');
+    if (ack === 'durable' && !d.durable) throw new BadParameterError('ack', 'durable is not offered by this writer (the finished service with --hand-over message)');
     const decision = d.admission.check(client);
     if (!decision.ok) {
       req.resume(); // discard the body so the connection stays usable
@@ -33,8 +41,9 @@ export function ingestRoute(d: IngestDeps): Handler {
     const stored = d.queue.push(metrics);
     void d.consumer.drain(); // level 0: the consumer runs now, in this request
     await stored;
+    if (ack === 'durable') await d.durable!();
     d.stats.add('accepted', metrics.length);
-    return ok({ accepted: metrics.length });
+    return ok(ack === 'durable' ? { accepted: metrics.length, durable: true } : { accepted: metrics.length });
   };
 }
 

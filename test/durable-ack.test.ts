@@ -1,0 +1,81 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { startListening, type RunningService } from '../grader/src/harness/service.ts';
+
+// "durable" means durable: a 200 to POST /metrics?ack=durable survives kill -9 of the service at
+// any moment. The service runs in its own process and is killed while requests are still arriving.
+const tree = (): string => inject('referenceTree');
+
+function start(args: string[]): Promise<RunningService> {
+  return startListening({ nodeArgs: ['--import', 'tsx'], script: path.join(tree(), 'starter/src/main.ts'), scriptArgs: ['--host', '127.0.0.1', ...args], cwd: tree() });
+}
+
+/** Values in the log; a line torn by the kill is not a value (and is the only line that may be torn). */
+function valuesOnDisk(file: string): Set<number> {
+  const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
+  const values = new Set<number>();
+  lines.forEach((line, i) => {
+    try {
+      values.add((JSON.parse(line) as { value: number }).value);
+    } catch (err) {
+      if (i !== lines.length - 1) throw new Error(`line ${i + 1} of ${lines.length} is unreadable: ${String(err)}`);
+    }
+  });
+  return values;
+}
+
+describe.each([
+  ['the finished service, writer fed through the ring', ['--level', '7']],
+  ["phase 2's background writer", ['--level', '2', '--processor', 'inline']],
+  ['the proof of concept (fsync per request)', ['--level', '0']],
+])('%s under kill -9', (_name, args) => {
+  it('has every metric acknowledged with ack=durable on disk', { timeout: 30_000 }, async () => {
+    const svc = await start(args);
+    const acknowledged: number[] = [];
+    let next = 0;
+    let killed = false;
+    // 8 clients post 5-metric batches back to back until the service dies under them.
+    const client = async (): Promise<void> => {
+      while (!killed) {
+        const base = (next += 5);
+        const metrics = Array.from({ length: 5 }, (_, i) => ({ name: 'durable_test', value: base + i, tags: { run: 'k9' } }));
+        try {
+          const res = await fetch(`${svc.url}/metrics?ack=durable`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ metrics }) });
+          const body = (await res.json()) as { durable?: boolean };
+          if (res.status === 200) {
+            expect(body.durable).toBe(true);
+            acknowledged.push(...metrics.map((m) => m.value));
+          }
+        } catch {
+          return; // the connection died with the service
+        }
+      }
+    };
+    const clients = Array.from({ length: 8 }, client);
+    while (acknowledged.length < 400) await new Promise((resolve) => setTimeout(resolve, 5));
+    svc.child.kill('SIGKILL');
+    killed = true;
+    await Promise.all(clients);
+    const onDisk = valuesOnDisk(svc.dataFile);
+    const lost = acknowledged.filter((v) => !onDisk.has(v));
+    console.log(`${_name}: ${acknowledged.length} acknowledged durable, ${onDisk.size} on disk after kill -9, ${lost.length} lost`);
+    expect(lost, `${lost.length} of ${acknowledged.length} durably acknowledged metrics are not on disk`).toEqual([]);
+    await svc.stop();
+  });
+});
+
+describe('ack', () => {
+  it('is accepted or durable; anything else is a 400 naming it', async () => {
+    const svc = await start([]);
+    try {
+      const res = await fetch(`${svc.url}/metrics?ack=maybe`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"metrics":[{"name":"a","value":1}]}' });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ error: 'bad_parameter', param: 'ack' });
+      const durable = await fetch(`${svc.url}/metrics?ack=durable`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"metrics":[{"name":"a","value":1}]}' });
+      expect(await durable.json()).toEqual({ accepted: 1, durable: true });
+    } finally {
+      await svc.stop();
+    }
+  });
+});
