@@ -84,7 +84,7 @@ describe('RingWriter', () => {
     const logs: string[] = [];
     const w = new RingWriter(settings({ diskLatencyMs: 200 }), (line) => logs.push(line));
     await w.write(batch(0, 1));
-    await (w as unknown as { worker: Worker }).worker.terminate();
+    await (w as unknown as { host: { thread: Worker } }).host.thread.terminate();
     await expect(w.write(batch(1, 1))).rejects.toThrow(/writer thread/);
     await expect(w.close()).rejects.toThrow(/writer thread/);
     expect(logs).toEqual([expect.stringMatching(/^storage: the writer thread exited .*refused$/)]); // the operator is told once

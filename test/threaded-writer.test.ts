@@ -73,7 +73,7 @@ describe('ThreadedWriter', () => {
     const w = new ThreadedWriter(settings({ diskLatencyMs: 200 }), (line) => logs.push(line));
     await w.write(batch(0, 1));
     const inFlight = w.writeAll([batch(1, 1)]);
-    await (w as unknown as { worker: Worker }).worker.terminate();
+    await (w as unknown as { host: { thread: Worker } }).host.thread.terminate();
     const [err] = await inFlight;
     expect(err?.message).toMatch(/writer thread/);
     await expect(w.write(batch(2, 1))).rejects.toThrow(/writer thread/);

@@ -1,6 +1,6 @@
 // Level 7 · provided: read it, don't change it.
 import type { WriterConfig } from './create-writer.ts';
-import type { WriterWireError } from './writer-thread-protocol.ts';
+import type { HostMessage, WriterWireError } from './writer-thread-protocol.ts';
 
 /**
  * How a RingWriter (event loop) and its thread (ring-writer-thread.ts) talk. Metrics travel
@@ -31,4 +31,4 @@ export interface SeriesDefinition {
 
 export type ToRingThread = { type: 'series'; series: SeriesDefinition } | { type: 'close' };
 
-export type FromRingThread = { type: 'log'; line: string } | { type: 'failed'; error: WriterWireError } | { type: 'closed'; error?: WriterWireError };
+export type FromRingThread = { type: 'failed'; error: WriterWireError } | HostMessage;

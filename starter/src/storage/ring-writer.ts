@@ -1,15 +1,14 @@
 // Level 7 · provided: read it, don't change it.
-import type { Worker } from 'node:worker_threads';
 import type { Metric } from '../ingest/metric.ts';
 import { tagsJson } from '../ingest/tags-json.ts';
 import { OverloadError } from '../lib/overload.ts';
-import { createWorker } from '../lib/ts-worker.ts';
 import { SpscRing, TAIL, type MetricRecord } from '../sync/spsc-ring.ts';
 import { FAILED, SLEEPING, STATUS_WORDS, type FromRingThread, type RingThreadData, type ToRingThread } from './ring-protocol.ts';
 import type { WriterConfig } from './create-writer.ts';
 import { writerErrorFromWire } from './writer-thread-protocol.ts';
 import { QueueFullError, WriterClosedError } from './writer-errors.ts';
 import { untilWritten } from './durable-ack.ts';
+import { WriterThreadHost } from './writer-thread-host.ts';
 import type { MetricWriter } from './writer.ts';
 
 /** Largest ring: 2^22 records of 24 bytes (96 MiB). */
@@ -25,7 +24,7 @@ const MAX_RING = 1 << 22;
  * answered as soon as its records are published.
  */
 export class RingWriter implements MetricWriter {
-  private readonly worker: Worker;
+  private readonly host: WriterThreadHost<ToRingThread, FromRingThread>;
   private readonly ring: SpscRing;
   private readonly ctrl: Int32Array;
   private readonly status: Int32Array;
@@ -34,28 +33,16 @@ export class RingWriter implements MetricWriter {
   private pushed = 0;
   private readonly ids = new Map<string, number>();
   private readonly scratch: MetricRecord[] = [];
-  private closing: Promise<void> | undefined;
-  private onClosed: ((msg: Extract<FromRingThread, { type: 'closed' }>) => void) | undefined;
-  /** Set when the thread died or its writer gave up on the disk: every later write is refused with it. */
-  private dead: Error | undefined;
 
-  constructor(
-    config: WriterConfig,
-    private readonly log: (line: string) => void,
-  ) {
+  constructor(config: WriterConfig, log: (line: string) => void) {
     // The ring holds up to queueMax records (rounded up to a power of two), the thread's writer as many again.
     this.ring = SpscRing.create(Math.min(MAX_RING, 2 ** Math.ceil(Math.log2(Math.max(2, config.queueMax)))));
     this.ctrl = new Int32Array(this.ring.buffer, 0, TAIL + 1);
     this.status = new Int32Array(new SharedArrayBuffer(STATUS_WORDS * 4));
     const data: RingThreadData = { ...config, ring: this.ring.buffer, status: this.status.buffer as SharedArrayBuffer, written: this.written.buffer as SharedArrayBuffer };
-    this.worker = createWorker(new URL('./ring-writer-thread.ts', import.meta.url), { workerData: data });
-    this.worker.on('message', (msg: FromRingThread) => {
-      if (msg.type === 'log') log(msg.line);
-      else if (msg.type === 'failed') this.fail(writerErrorFromWire(msg.error));
-      else this.onClosed?.(msg);
+    this.host = new WriterThreadHost<ToRingThread, FromRingThread>(new URL('./ring-writer-thread.ts', import.meta.url), data, log, (msg) => {
+      if (msg.type === 'failed') this.host.fail(writerErrorFromWire(msg.error));
     });
-    this.worker.on('error', (err) => this.fail(new Error(`the writer thread failed: ${err.message}`)));
-    this.worker.on('exit', (code) => this.fail(new Error(`the writer thread exited (code ${code})`)));
   }
 
   async write(batch: readonly Metric[]): Promise<void> {
@@ -78,9 +65,9 @@ export class RingWriter implements MetricWriter {
   /** Copy one batch into the ring, or say why not. */
   private push(batch: readonly Metric[]): Error | undefined {
     // The thread raises FAILED before its message arrives: refuse at once, never a 200 for a dead writer.
-    if (!this.dead && Atomics.load(this.status, FAILED) !== 0) this.fail(new OverloadError('storage failed: the writer thread gave up on the disk', 'storage_failed', 5));
-    if (this.dead) return this.dead;
-    if (this.closing) return new WriterClosedError();
+    if (!this.host.dead && Atomics.load(this.status, FAILED) !== 0) this.host.fail(new OverloadError('storage failed: the writer thread gave up on the disk', 'storage_failed', 5));
+    if (this.host.dead) return this.host.dead;
+    if (this.host.isClosing) return new WriterClosedError();
     // Only this thread pushes, so the room seen here can only grow before the push below.
     const held = this.ring.size();
     if (batch.length > this.ring.capacity - held) return new QueueFullError(held, batch.length, this.ring.capacity);
@@ -98,9 +85,10 @@ export class RingWriter implements MetricWriter {
 
   /** Resolves when everything pushed so far is on disk, as the thread publishes it. */
   async durable(): Promise<void> {
-    if (this.dead) throw this.dead;
-    await untilWritten(() => (this.dead ? Infinity : Number(Atomics.load(this.written, 0))), this.pushed);
-    if (this.dead) throw this.dead;
+    const dead = (): Error | undefined => this.host.dead;
+    if (dead()) throw dead();
+    await untilWritten(() => (dead() ? Infinity : Number(Atomics.load(this.written, 0))), this.pushed);
+    if (dead()) throw dead();
   }
 
   /** The thread sets SLEEPING, then checks the tail, then sleeps: it sees our pushes, or this load sees it asleep. */
@@ -109,18 +97,7 @@ export class RingWriter implements MetricWriter {
   }
 
   close(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve, reject) => {
-      if (this.dead) return reject(this.dead);
-      this.onClosed = (msg) => {
-        this.onClosed = undefined;
-        void this.worker.terminate();
-        if (msg.error) reject(writerErrorFromWire(msg.error));
-        else resolve();
-      };
-      this.post({ type: 'close' });
-      Atomics.notify(this.ctrl, TAIL); // a thread asleep on an empty ring wakes up to see it
-    });
-    return this.closing;
+    return this.host.close({ type: 'close' }, () => Atomics.notify(this.ctrl, TAIL)); // a thread asleep on an empty ring wakes up to see it
   }
 
   /** The series' id, defined to the thread (before any record of it is published) the first time it is seen. */
@@ -130,19 +107,8 @@ export class RingWriter implements MetricWriter {
     if (id === undefined) {
       id = this.ids.size;
       this.ids.set(key, id);
-      this.post({ type: 'series', series: { id, name: m.name, tags: m.tags, client: m.client } });
+      this.host.post({ type: 'series', series: { id, name: m.name, tags: m.tags, client: m.client } });
     }
     return id;
-  }
-
-  private post(msg: ToRingThread): void {
-    this.worker.postMessage(msg);
-  }
-
-  private fail(err: Error): void {
-    if (this.dead) return;
-    this.dead = err;
-    if (!this.closing) this.log(`storage: ${err.message}; every write from now on is refused`);
-    this.onClosed?.({ type: 'closed', error: { name: err.name, message: err.message } });
   }
 }

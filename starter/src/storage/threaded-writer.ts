@@ -1,11 +1,10 @@
 // Level 7 · provided: read it, don't change it.
-import type { Worker } from 'node:worker_threads';
 import type { Metric } from '../ingest/metric.ts';
 import { packMetrics } from '../ingest/packed-metrics.ts';
-import { createWorker } from '../lib/ts-worker.ts';
 import type { MetricWriter } from './writer.ts';
 import { writerErrorFromWire, type FromWriterThread, type ToWriterThread, type WriterThreadData } from './writer-thread-protocol.ts';
 import { WriterClosedError } from './writer-errors.ts';
+import { WriterThreadHost } from './writer-thread-host.ts';
 
 interface Group {
   resolve: (outcomes: (Error | undefined)[]) => void;
@@ -24,26 +23,23 @@ interface Group {
  * answer (docs/performance.md measures both).
  */
 export class ThreadedWriter implements MetricWriter {
-  private readonly worker: Worker;
+  private readonly host: WriterThreadHost<ToWriterThread, FromWriterThread>;
   private readonly inFlight = new Map<number, Group>();
   private nextId = 1;
-  private closing: Promise<void> | undefined;
-  private onClosed: ((msg: Extract<FromWriterThread, { type: 'closed' }>) => void) | undefined;
-  /** Set when the thread died: every later write is refused with it. */
-  private dead: Error | undefined;
 
-  constructor(
-    data: WriterThreadData,
-    private readonly log: (line: string) => void,
-  ) {
-    this.worker = createWorker(new URL('./writer-thread.ts', import.meta.url), { workerData: data });
-    this.worker.on('message', (msg: FromWriterThread) => {
-      if (msg.type === 'log') log(msg.line);
-      else if (msg.type === 'written') this.settle(msg.id, msg.outcomes);
-      else this.onClosed?.(msg);
-    });
-    this.worker.on('error', (err) => this.fail(new Error(`the writer thread failed: ${err.message}`)));
-    this.worker.on('exit', (code) => this.fail(new Error(`the writer thread exited (code ${code})`)));
+  constructor(data: WriterThreadData, log: (line: string) => void) {
+    this.host = new WriterThreadHost<ToWriterThread, FromWriterThread>(
+      new URL('./writer-thread.ts', import.meta.url),
+      data,
+      log,
+      (msg) => {
+        if (msg.type === 'written') this.settle(msg.id, msg.outcomes);
+      },
+      (err) => {
+        for (const group of this.inFlight.values()) group.resolve(Array.from({ length: group.count }, () => err));
+        this.inFlight.clear();
+      },
+    );
   }
 
   async write(batch: Metric[]): Promise<void> {
@@ -52,31 +48,18 @@ export class ThreadedWriter implements MetricWriter {
   }
 
   writeAll(batches: readonly Metric[][]): Promise<(Error | undefined)[]> {
-    if (this.dead) return Promise.resolve(batches.map(() => this.dead));
-    if (this.closing) return Promise.resolve(batches.map(() => new WriterClosedError()));
+    const { dead } = this.host;
+    if (dead) return Promise.resolve(batches.map(() => dead));
+    if (this.host.isClosing) return Promise.resolve(batches.map(() => new WriterClosedError()));
     return new Promise((resolve) => {
       const id = this.nextId++;
       this.inFlight.set(id, { resolve, count: batches.length });
-      this.post({ type: 'write', id, packed: packMetrics(batches), counts: batches.map((b) => b.length) });
+      this.host.post({ type: 'write', id, packed: packMetrics(batches), counts: batches.map((b) => b.length) });
     });
   }
 
   close(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve, reject) => {
-      if (this.dead) return reject(this.dead);
-      this.onClosed = (msg) => {
-        this.onClosed = undefined;
-        void this.worker.terminate();
-        if (msg.error) reject(writerErrorFromWire(msg.error));
-        else resolve();
-      };
-      this.post({ type: 'close' }); // after every write posted so far: messages keep their order
-    });
-    return this.closing;
-  }
-
-  private post(msg: ToWriterThread): void {
-    this.worker.postMessage(msg);
+    return this.host.close({ type: 'close' });
   }
 
   private settle(id: number, outcomes: Extract<FromWriterThread, { type: 'written' }>['outcomes']): void {
@@ -87,14 +70,5 @@ export class ThreadedWriter implements MetricWriter {
       const o = outcomes[i];
       return o === undefined ? new Error('the writer thread gave no answer for a batch') : o.ok ? undefined : writerErrorFromWire(o.error);
     }));
-  }
-
-  private fail(err: Error): void {
-    if (this.dead) return;
-    this.dead = err;
-    if (!this.closing) this.log(`storage: ${err.message}; every write from now on is refused`);
-    for (const group of this.inFlight.values()) group.resolve(Array.from({ length: group.count }, () => err));
-    this.inFlight.clear();
-    this.onClosed?.({ type: 'closed', error: { name: err.name, message: err.message } });
   }
 }

@@ -14,10 +14,10 @@ export type ToWriterThread = { type: 'write'; id: number; packed: PackedMetrics;
 export type BatchOutcome = { ok: true } | { ok: false; error: WriterWireError };
 
 /** Writer thread -> event loop: one outcome per batch of a `write`, log lines, and the end of close(). */
-export type FromWriterThread =
-  | { type: 'written'; id: number; outcomes: BatchOutcome[] }
-  | { type: 'log'; line: string }
-  | { type: 'closed'; error?: WriterWireError };
+export type FromWriterThread = { type: 'written'; id: number; outcomes: BatchOutcome[] } | HostMessage;
+
+/** What every writer thread says, whatever else it says: its log lines, and the end of close(). */
+export type HostMessage = { type: 'log'; line: string } | { type: 'closed'; error?: WriterWireError };
 
 /** A writer error across the thread boundary; an OverloadError keeps what the 503 needs. */
 export interface WriterWireError {
