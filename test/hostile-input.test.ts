@@ -61,6 +61,22 @@ describe.each(LEVELS)('level %i under hostile input', (level) => {
     expect(await res.json()).toMatchObject({ error: 'parse_error', position: expect.any(Number) });
   });
 
+  it('refuses nesting deeper than 64 levels at the same byte at every level: the bracket one level too deep', async () => {
+    const body = `{"metrics":[{"name":"a","value":1,"tags":${'['.repeat(100)}${']'.repeat(100)}}]}`;
+    const res = await fetch(`${svc.url}/metrics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: 'parse_error', position: 102, reason: 'nesting deeper than 64 levels' });
+  });
+
+  it.each([
+    ['a number too large for a double', '{"metrics":[{"name":"a","value":1e400}]}', 'metrics[0].value'],
+    ['a control character in a name', '{"metrics":[{"name":"a\\u0001","value":1}]}', 'metrics[0].name'],
+  ])('refuses %s with a 400 naming the field', async (_label, body, field) => {
+    const res = await fetch(`${svc.url}/metrics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: 'validation_error', field });
+  });
+
   it.each([
     ['February 30th', '2025-02-30T00:00:00Z'],
     ['February 29th of 2025', '2025-02-29T00:00:00Z'],

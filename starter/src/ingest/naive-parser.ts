@@ -27,8 +27,9 @@ interface Read {
 }
 
 function readValue(text: string, i: number, depth: number): Read {
-  if (depth > MAX_DEPTH) fail(text, i, `nesting deeper than ${MAX_DEPTH} levels`);
   const c = text[i];
+  // The container that would be one level too deep is refused at its own bracket (the root is level 1).
+  if ((c === '{' || c === '[') && depth + 1 > MAX_DEPTH) fail(text, i, `nesting deeper than ${MAX_DEPTH} levels`);
   if (c === '{') return readObject(text, i, depth + 1);
   if (c === '[') return readArray(text, i, depth + 1);
   if (c === '"') return readString(text, i);
