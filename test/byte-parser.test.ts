@@ -385,12 +385,13 @@ describe('the finished service parses bodies from their bytes, inline and in the
   it('answers 400 with the raw byte position and reason, and stores what it accepts', async () => {
     const svc = await startService();
     try {
-      // Invalid UTF-8 before the error: the byte parser counts raw bytes (9 here); parseFast on the
-      // decoded text would count the 3 bytes of U+FFFD and say 11.
-      const body = Buffer.concat([Buffer.from('{"x":"'), Buffer.from([0xff]), Buffer.from('",}')]);
-      const res = await fetch(`${svc.url}/metrics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      // A two-byte character before the error: positions count bytes (10 here), not characters (9).
+      const res = await fetch(`${svc.url}/metrics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.from('{"x":"é",}') });
       expect(res.status).toBe(400);
-      expect(await res.json()).toEqual({ error: 'parse_error', position: 9, reason: 'expected a string key' });
+      expect(await res.json()).toEqual({ error: 'parse_error', position: 10, reason: 'expected a string key' });
+      // Bytes that are not UTF-8 are refused before parsing, at the first bad byte (not stored as U+FFFD).
+      const notUtf8 = await fetch(`${svc.url}/metrics`, { method: 'POST', body: Buffer.concat([Buffer.from('{"x":"'), Buffer.from([0xff]), Buffer.from('"}')]) });
+      expect(await notUtf8.json()).toEqual({ error: 'parse_error', position: 6, reason: 'invalid UTF-8' });
       const bad = await fetch(`${svc.url}/metrics`, { method: 'POST', body: '{"metrics":[{"name":"a","value":"1"}]}' });
       expect(bad.status).toBe(400);
       expect(await bad.json()).toEqual({ error: 'validation_error', field: 'metrics[0].value', reason: 'must be a finite number' });
@@ -408,13 +409,15 @@ describe('the finished service parses bodies from their bytes, inline and in the
       const metrics = Array.from({ length: count }, (_, i) => ({ name: 'pool_bytes', value: i, timestamp: 1_000 + i, tags: { host: `h${i % 7}` } }));
       const text = JSON.stringify({ metrics });
       expect(Buffer.byteLength(text)).toBeGreaterThan(FINAL_INLINE_MAX_BYTES); // this one goes to the pool
-      // Invalid UTF-8 inside the first name, a syntax error at the end: a parser of the decoded text
-      // (U+FFFD is 3 bytes) would say cut + 2; the byte parser, in the worker too, says `cut`.
-      const broken = Buffer.concat([Buffer.from(text.slice(0, 22)), Buffer.from([0xff]), Buffer.from(text.slice(23, -2)), Buffer.from(',]}')]);
+      // A syntax error at the very end, found in the worker: its byte position, as inline.
+      const broken = Buffer.concat([Buffer.from(text.slice(0, -2)), Buffer.from(',]}')]);
       const cut = broken.length - 2;
       const res = await fetch(`${svc.url}/metrics`, { method: 'POST', body: broken });
       expect(res.status).toBe(400);
       expect(await res.json()).toMatchObject({ error: 'parse_error', position: cut });
+      // Bytes that are not UTF-8 inside the first name: refused in the worker too, at that byte.
+      const notUtf8 = Buffer.concat([Buffer.from(text.slice(0, 22)), Buffer.from([0xff]), Buffer.from(text.slice(23))]);
+      expect(await (await fetch(`${svc.url}/metrics`, { method: 'POST', body: notUtf8 })).json()).toEqual({ error: 'parse_error', position: 22, reason: 'invalid UTF-8' });
       const good = await fetch(`${svc.url}/metrics`, { method: 'POST', body: text });
       expect(await good.json()).toEqual({ accepted: count });
     } finally {

@@ -68,6 +68,15 @@ describe.each(LEVELS)('level %i under hostile input', (level) => {
     expect(await res.json()).toEqual({ error: 'parse_error', position: 102, reason: 'nesting deeper than 64 levels' });
   });
 
+  it('refuses a body that is not UTF-8 with a 400 naming the first bad byte, and takes multi-byte text', async () => {
+    const head = Buffer.from('{"metrics":[{"name":"a","value":1,"tags":{"h":"é');
+    const bad = Buffer.concat([head, Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"}}]}')]); // an encoded surrogate
+    const res = await fetch(`${svc.url}/metrics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bad });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: 'parse_error', position: head.length, reason: 'invalid UTF-8' });
+    expect((await post(svc.url, { metrics: [{ ...good, tags: { h: 'é😀' } }] })).status).toBe(200);
+  });
+
   it.each([
     ['a number too large for a double', '{"metrics":[{"name":"a","value":1e400}]}', 'metrics[0].value'],
     ['a control character in a name', '{"metrics":[{"name":"a\\u0001","value":1}]}', 'metrics[0].name'],

@@ -2,6 +2,7 @@
 import { toWire, type WireError } from './errors.ts';
 import type { Metric } from './metric.ts';
 import { parseNaive } from './naive-parser.ts';
+import { assertUtf8 } from './utf8.ts';
 import { validatePayload } from './validate.ts';
 
 /** Turns the request body's text into a JSON value; throws `ParseError` with a byte position. */
@@ -25,9 +26,12 @@ export type IngestOutcome = { ok: true; metrics: Metric[] } | { ok: false; error
 // every level answers it the same way, with the parse error the finished service's byte parser gives.
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
-/** A step that decodes the body, parses it with `parse`, then validates the payload. */
+/** A step that checks the body is UTF-8, decodes it, parses it with `parse`, then validates the payload. */
 export function textStep(parse: Parser): IngestStep {
-  return (t) => validatePayload(parse(decoder.decode(t.body)), { client: t.client, now: t.now });
+  return (t) => {
+    assertUtf8(t.body);
+    return validatePayload(parse(decoder.decode(t.body)), { client: t.client, now: t.now });
+  };
 }
 
 /** Run a step in a worker: the metrics, or the refusal as plain data. */
