@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
+import { learnerEnv } from '../src/run/child-env.ts';
 import { runChild } from '../src/run/child.ts';
 
 /** Running, not a zombie waiting for a reaper (where PID 1 does not reap, a killed orphan stays one). */
@@ -30,4 +31,9 @@ test('a process a check started and never stopped dies with the check, even one 
   expect(run.timedOut).toBe(false);
   for (let i = 0; i < 50 && alive(pid); i++) await new Promise((resolve) => setTimeout(resolve, 20));
   expect(alive(pid), `process ${pid} outlived its check`).toBe(false);
+});
+
+test("learner code gets what a program needs and the grader's settings, not the runner's command files or secrets", () => {
+  const env = learnerEnv({ MS_TARGET: '/t' }, { PATH: '/bin', GITHUB_OUTPUT: '/o', AWS_SECRET_ACCESS_KEY: 's', MS_OTHER: 'x', __STRYKER_ACTIVE_MUTANT__: '7' });
+  expect(env).toEqual({ PATH: '/bin', MS_TARGET: '/t', __STRYKER_ACTIVE_MUTANT__: '7' }); // the mutation tool's switch must reach the checks
 });

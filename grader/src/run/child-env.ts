@@ -4,7 +4,11 @@
  * GITHUB_OUTPUT / GITHUB_ENV / GITHUB_STEP_SUMMARY (through which a step's outputs could be forged),
  * not the grader's own MS_* variables it did not mean to pass.
  */
-const ALLOWED = new Set(['PATH', 'HOME', 'TMPDIR', 'TMP', 'TEMP', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'TERM', 'CI', 'NODE_OPTIONS', 'SYSTEMROOT', 'COMSPEC', 'PATHEXT']);
+const ALLOWED = new Set([
+  ...['PATH', 'HOME', 'TMPDIR', 'TMP', 'TEMP', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'TERM', 'CI', 'NODE_OPTIONS', 'SYSTEMROOT', 'COMSPEC', 'PATHEXT'],
+  // npm run mutation: Stryker switches one mutant of the solution on through it, in the checks' processes too.
+  '__STRYKER_ACTIVE_MUTANT__',
+]);
 
 export function learnerEnv(extra: Record<string, string>, from: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
