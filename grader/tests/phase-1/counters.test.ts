@@ -99,6 +99,20 @@ describe('shared counters across workers', () => {
     expect(seen, 'Expected get() to read back each counter from its own slot').toEqual([10, 11, 12, 13]);
   });
 
+  it('counters live in shared memory or nowhere: an ArrayBuffer is a TypeError, a buffer too small a RangeError', async () => {
+    const { SharedCounters } = await importTarget<CountersModule>('src/stats/shared-counters.ts');
+    const refusal = (buffer: unknown): unknown => {
+      try {
+        new SharedCounters(buffer as SharedArrayBuffer);
+      } catch (err) {
+        return err;
+      }
+      return undefined;
+    };
+    expect(refusal(new ArrayBuffer(64)), 'Expected a plain ArrayBuffer to be refused with a TypeError: it would be copied to each worker, and each would count alone').toBeInstanceOf(TypeError);
+    expect(refusal(new SharedArrayBuffer(4)), 'Expected a SharedArrayBuffer smaller than SharedCounters.BYTES to be refused with a RangeError').toBeInstanceOf(RangeError);
+  });
+
   it('an unknown counter name is refused with a RangeError, and no slot changes', async () => {
     const { SharedCounters } = await importTarget<CountersModule>('src/stats/shared-counters.ts');
     const c = new SharedCounters();
