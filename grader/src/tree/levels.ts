@@ -192,14 +192,6 @@ export function lintLevels(root = REPO_ROOT, finalLevel = PHASES.filter((p) => p
   return problems;
 }
 
-/** The level each file would have from what the service runs: for writing headers (`--fix`). */
-export function computedLevels(root = REPO_ROOT, finalLevel = 7): Map<string, number> {
-  const graph = importGraph(root, readStarterFiles(path.join(root, 'starter')));
-  const out = new Map<string, number>();
-  for (let l = finalLevel; l >= 0; l--) for (const f of reachable(graph, l)) out.set(f, l);
-  return out;
-}
-
 /** What a learning branch of `phase` holds of starter/src: the files of levels <= phase. */
 export function filesOfBranch<T extends { level: number }>(files: T[], phase: number): T[] {
   return files.filter((f) => f.level <= phase);

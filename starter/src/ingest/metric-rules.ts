@@ -1,5 +1,5 @@
 // Level 7 · provided: read it, don't change it.
-import { isCalendarDay, isRealDateTime } from '../lib/dates.ts';
+import { isCalendarDay, isRealDateTime, ISO_8601, MAX_TIME } from '../lib/dates.ts';
 /**
  * The wire contract of a metric (docs/phase-0-poc.md, "the full table"), stated once more for the
  * byte parser, which validates while it parses instead of calling validatePayload. The messages are
@@ -8,12 +8,10 @@ import { isCalendarDay, isRealDateTime } from '../lib/dates.ts';
 
 export const NAME = /^[A-Za-z_:][A-Za-z0-9_:.]*$/;
 export const TAG_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-export const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
+export { ISO_8601, MAX_TIME };
 export const MAX_NAME = 200;
 export const MAX_TAG_VALUE = 200;
 export const MAX_TAGS = 32;
-/** The largest time a JS Date can hold. */
-export const MAX_TIME = 8.64e15;
 
 export const REASONS = {
   body: 'must be a JSON object with a "metrics" array',

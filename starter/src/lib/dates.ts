@@ -5,6 +5,11 @@
  * as written or refused, so these are refused wherever the service reads a date.
  */
 
+/** An ISO 8601 date-time with Z or an offset, the one shape the service takes. */
+export const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
+/** The largest time a JS Date can hold. */
+export const MAX_TIME = 8.64e15;
+
 /** Whether `day` exists in `month` (1-12) of `year` (proleptic Gregorian). */
 export function isCalendarDay(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;

@@ -1,6 +1,6 @@
 // Level 0 · provided: read it, don't change it.
 import { BadParameterError } from '../http/errors.ts';
-import { isRealDateTime } from '../lib/dates.ts';
+import { isRealDateTime, ISO_8601, MAX_TIME } from '../lib/dates.ts';
 import { AGG_NAMES, isAggName, type AggName } from './agg-name.ts';
 
 export interface QuerySpec {
@@ -39,9 +39,6 @@ export function parseQueryParams(params: URLSearchParams, now: number): QuerySpe
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
-/** The largest time a Date holds. */
-const MAX_TIME = 8.64e15;
 
 /**
  * Epoch milliseconds (0 to 8.64e15, the range a Date holds), an ISO 8601 date-time with Z or an
@@ -49,7 +46,7 @@ const MAX_TIME = 8.64e15;
  * 2001 and rolls 2025-02-30 over to March, and a range must mean what it says.
  */
 export function parseTime(s: string, param: string): number {
-  const iso = ISO_DATE_TIME.test(s) ? s : ISO_DATE.test(s) ? `${s}T00:00:00Z` : undefined;
+  const iso = ISO_8601.test(s) ? s : ISO_DATE.test(s) ? `${s}T00:00:00Z` : undefined;
   const t = /^\d{1,16}$/.test(s) ? Number(s) : iso !== undefined && isRealDateTime(iso) ? Date.parse(iso) : NaN;
   if (!Number.isFinite(t) || t < 0 || t > MAX_TIME) {
     throw new BadParameterError(param, 'must be epoch milliseconds (0 to 8.64e15), an ISO 8601 date-time with Z or an offset, or a date YYYY-MM-DD, and a real one');
