@@ -72,8 +72,11 @@ describe('ThreadedWriter', () => {
     const logs: string[] = [];
     const w = new ThreadedWriter(settings({ diskLatencyMs: 200 }), (line) => logs.push(line));
     await w.write(batch(0, 1));
+    // Posted after terminate() began, so the thread can never answer it (a write posted just
+    // before could still be taken first, which would make this test a race).
+    const dying = (w as unknown as { host: { thread: Worker } }).host.thread.terminate();
     const inFlight = w.writeAll([batch(1, 1)]);
-    await (w as unknown as { host: { thread: Worker } }).host.thread.terminate();
+    await dying;
     const [err] = await inFlight;
     expect(err?.message).toMatch(/writer thread/);
     await expect(w.write(batch(2, 1))).rejects.toThrow(/writer thread/);

@@ -41,7 +41,7 @@ export const phase1: PhaseSpec = {
       file: 'grader/tests/phase-1/health-responsive.test.ts',
       hint: 'Nothing CPU-heavy may run on the main thread: hand the raw body to the worker, and do not parse it (not even to "fail fast") before or after. Compare with `npm start -- --level 0` and the curl loop in the lesson.',
       anchor: '#check-health-responsive',
-      deadlineMs: 60_000,
+      deadlineMs: 120_000,
     },
     {
       id: 'same-results',
