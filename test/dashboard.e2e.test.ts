@@ -9,7 +9,7 @@ import { post, startService, type RunningService } from './support/service.ts';
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = path.resolve('.grade/dashboard.png');
 const missing = !existsSync(CHROMIUM);
-if (missing) console.warn(`dashboard e2e SKIPPED: ${CHROMIUM} is missing (install it with scripts/install-browser.sh)`);
+if (missing) console.warn(`dashboard e2e SKIPPED: ${CHROMIUM} is missing (install it with scripts/install-test-deps.sh)`);
 
 describe.skipIf(missing)('the live dashboard in a real browser', () => {
   let svc: RunningService;

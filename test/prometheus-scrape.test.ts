@@ -5,7 +5,7 @@ import { post, startService, type RunningService } from './support/service.ts';
 // A real Prometheus (Debian's `prometheus` package) scrapes the finished service every second, and
 // its query API must see MetricStream's own series move with what this test posts.
 const PROMETHEUS = findExecutable('prometheus');
-if (!PROMETHEUS) console.warn('prometheus scrape test SKIPPED: the prometheus binary is missing (install Debian\'s prometheus with scripts/install-browser.sh)');
+if (!PROMETHEUS) console.warn('prometheus scrape test SKIPPED: the prometheus binary is missing (install Debian\'s prometheus with scripts/install-test-deps.sh)');
 
 const JOB = 'metricstream';
 /** One budget for every wait below, so a Prometheus that never scrapes fails once, not per test. */

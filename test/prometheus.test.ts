@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { post, startService, type RunningService } from './support/service.ts';
 
 const PROMTOOL = ['/usr/bin/promtool', '/usr/local/bin/promtool'].find((p) => existsSync(p));
-if (!PROMTOOL) console.warn('prometheus test SKIPPED: promtool is missing (install Debian\'s prometheus with scripts/install-browser.sh)');
+if (!PROMTOOL) console.warn('prometheus test SKIPPED: promtool is missing (install Debian\'s prometheus with scripts/install-test-deps.sh)');
 
 describe.skipIf(!PROMTOOL)('GET /metrics/prometheus, checked by promtool', () => {
   let svc: RunningService;

@@ -33,6 +33,19 @@ describe('runCorrectnessCheck', () => {
     expect(r.lesson).toBe('docs/x.md#anchor');
   });
 
+  test('a test that forges a passing result in files and on every descriptor it holds still fails (no sandbox needed)', async () => {
+    const before = process.env.MS_SANDBOX;
+    process.env.MS_SANDBOX = 'off';
+    try {
+      const r = await runCorrectnessCheck(check('forge'), ctx);
+      expect(r.status, r.summary).not.toBe('pass');
+      expect(JSON.stringify(r)).not.toContain('FORGED');
+    } finally {
+      if (before === undefined) delete process.env.MS_SANDBOX;
+      else process.env.MS_SANDBOX = before;
+    }
+  });
+
   test("the check's process gets an allow-listed environment: no GITHUB_OUTPUT, no secrets", async () => {
     process.env.GITHUB_OUTPUT = '/tmp/forge-me';
     process.env.MS_FIXTURE_SECRET = 'hunter2';

@@ -1,13 +1,15 @@
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createPerfContext, type PerfProbe } from '../harness/perf.ts';
 import { REPO_ROOT } from '../harness/target.ts';
+import { RESULT_FD, sendResult } from '../run/result-channel.ts';
+import { fstatSync } from 'node:fs';
 
 /**
  * Runs one performance probe in its own process (the grader kills it at its deadline).
- * Usage: tsx grader/src/perf/probe-child.ts <probe file> ; env MS_TARGET, MS_RESULT_FILE.
- * Writes `{ ok: true, measurement }` or `{ ok: false, error }` to MS_RESULT_FILE (or stdout).
+ * Usage: tsx grader/src/perf/probe-child.ts <probe file> ; env MS_TARGET.
+ * Sends `{ ok: true, measurement }` or `{ ok: false, error }` on the result channel the grader
+ * opened (result-channel.ts), or prints it when run by hand.
  */
 const file = process.argv[2];
 if (!file) throw new Error('usage: probe-child.ts <probe file>');
@@ -23,6 +25,12 @@ try {
 } finally {
   await cleanup();
 }
-const json = JSON.stringify(out);
-if (process.env.MS_RESULT_FILE) writeFileSync(process.env.MS_RESULT_FILE, json);
-else console.log(json);
+const opened = (() => {
+  try {
+    return fstatSync(RESULT_FD).isSocket() || fstatSync(RESULT_FD).isFIFO();
+  } catch {
+    return false;
+  }
+})();
+if (opened) sendResult(out);
+else console.log(JSON.stringify(out));

@@ -33,7 +33,7 @@ export function renderReport(report: GradeReport, opts: RenderOptions): string {
   const width = Math.max(...report.checks.map((k) => k.id.length), 8);
   const out: string[] = [];
   out.push(c.bold(`MetricStream Labs — phase ${report.phase.id}: ${report.phase.title}`));
-  out.push(c.gray(`grading ${report.branch ? `branch ${report.branch}` : report.target}`));
+  out.push(c.gray(`grading ${report.branch ? `branch ${report.branch}` : report.target}${report.sandbox ? `, ${report.sandbox}` : ''}`));
   if (report.phase.exercises?.length) out.push(`your files: ${report.phase.exercises.map((e) => `starter/${e}`).join(', ')} ${c.gray('(every file: starter/README.md)')}`);
   let expanded = 0;
   // Failing checks past the expansion limit: their failures are only in the saved report.

@@ -27,7 +27,7 @@ export function renderSummary(report: GradeReport): string {
       (c) => `| ${STATUS[c.status]} | \`${c.id}\` | ${cell(c.status === 'pass' && !c.measured ? c.title : (c.summary ?? c.title))} | ${cell(measuredCell(c))} | ${c.status === 'fail' || c.status === 'error' ? cell(`${c.hint} (${c.lesson})`) : ''} |`,
     ),
     '',
-    `Seed \`${report.seed}\` — replay locally with \`npm run grade -- --seed ${report.seed}\`.`,
+    `Seed \`${report.seed}\` — replay locally with \`npm run grade -- --seed ${report.seed}\`.${report.sandbox ? ` Learner code: ${report.sandbox}.` : ''}`,
     '',
   ];
   return lines.join('\n');

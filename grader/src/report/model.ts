@@ -56,6 +56,8 @@ export interface GradeReport {
   target: string;
   /** Branch graded with --branch, if any. */
   branch?: string;
+  /** How the learner's code was confined while it ran (run/sandbox.ts), in words; absent in older reports. */
+  sandbox?: string;
   seed: number;
   startedAt: string;
   durationMs: number;

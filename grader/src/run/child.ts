@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { RESULT_FD } from './result-channel.ts';
+import { sandboxed, type SandboxMounts } from './sandbox.ts';
 
 export interface ChildRun {
   code: number | null;
@@ -7,10 +10,14 @@ export interface ChildRun {
   timedOut: boolean;
   stdout: string;
   stderr: string;
+  /** What the child sent on the result channel (RESULT_FD), when asked for; '' when nothing came. */
+  result: string;
   durationMs: number;
 }
 
 const KEEP = 20_000;
+/** A result larger than this is not a result (nothing the grader's reporters send comes close). */
+const MAX_RESULT = 8 * 1024 * 1024;
 
 /**
  * Run a command with a hard deadline. At the deadline the child (and its process group, so worker
@@ -21,15 +28,31 @@ const KEEP = 20_000;
 export function runChild(
   cmd: string,
   args: string[],
-  opts: { cwd: string; env: NodeJS.ProcessEnv; deadlineMs: number },
+  opts: {
+    cwd: string;
+    env: NodeJS.ProcessEnv;
+    deadlineMs: number;
+    /** Open the result channel (result-channel.ts) and collect what arrives on it. */
+    resultChannel?: boolean;
+    /** Run it in the sandbox (sandbox.ts) with these folders visible, when there is one. */
+    sandbox?: SandboxMounts;
+  },
 ): Promise<ChildRun> {
   const started = performance.now();
+  const command = opts.sandbox ? sandboxed(cmd, args, opts.cwd, opts.sandbox) : { cmd, args };
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const stdio = opts.resultChannel ? ['ignore', 'pipe', 'pipe', 'pipe'] as const : ['ignore', 'pipe', 'pipe'] as const;
+    const child = spawn(command.cmd, command.args, { cwd: opts.cwd, env: opts.env, stdio: [...stdio], detached: true });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout = (stdout + d.toString()).slice(-KEEP)));
-    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-KEEP)));
+    const chunks: Buffer[] = [];
+    let resultBytes = 0;
+    child.stdout!.on('data', (d: Buffer) => (stdout = (stdout + d.toString()).slice(-KEEP)));
+    child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-KEEP)));
+    (child.stdio[RESULT_FD] as Readable | undefined)?.on('data', (d: Buffer) => {
+      resultBytes += d.length;
+      if (resultBytes <= MAX_RESULT) chunks.push(d);
+    });
     let timedOut = false;
     const kill = () => {
       try {
@@ -50,7 +73,8 @@ export function runChild(
     child.once('close', (code, signal) => {
       clearTimeout(timer);
       process.removeListener('exit', kill);
-      resolve({ code, signal, timedOut, stdout, stderr, durationMs: performance.now() - started });
+      const result = resultBytes <= MAX_RESULT ? Buffer.concat(chunks).toString() : '';
+      resolve({ code, signal, timedOut, stdout, stderr, result, durationMs: performance.now() - started });
     });
   });
 }

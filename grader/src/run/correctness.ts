@@ -5,7 +5,8 @@ import { DEFAULT_DEADLINE_MS, type CorrectnessCheck } from '../registry/types.ts
 import { cap, type CheckResult, type Reason, type TestFailure } from '../report/model.ts';
 import { REPO_ROOT } from '../harness/target.ts';
 import { describeExit, runChild, stripAnsi } from './child.ts';
-import type { UnhandledError } from './unhandled-reporter.ts';
+import type { GradedRun, UnhandledError } from './graded-reporter.ts';
+import { parseResult } from './result-channel.ts';
 import { learnerEnv } from './child-env.ts';
 
 export interface RunContext {
@@ -18,17 +19,9 @@ export interface RunContext {
   maxFailures?: number;
 }
 
-interface VitestJson {
-  testResults: Array<{
-    message?: string;
-    status: string;
-    assertionResults: Array<{ fullName: string; status: string; failureMessages: string[] }>;
-  }>;
-}
-
 const VITEST = path.join(REPO_ROOT, 'node_modules/vitest/vitest.mjs');
 const GRADED_CONFIG = 'grader/vitest.graded.config.ts';
-const UNHANDLED_REPORTER = './grader/src/run/unhandled-reporter.ts';
+const GRADED_REPORTER = './grader/src/run/graded-reporter.ts';
 
 /** The message a learner should read: the assertion text, without the stack trace. */
 export function firstLines(message: string): string {
@@ -45,15 +38,6 @@ function learnerFrame(stack: string): string | undefined {
     .split('\n')
     .map((l) => l.trim())
     .find((l) => l.startsWith('at ') && l.includes(`${path.sep}starter${path.sep}`));
-}
-
-function readUnhandled(file: string): UnhandledError[] {
-  if (!existsSync(file)) return [];
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as UnhandledError[];
-  } catch {
-    return [];
-  }
 }
 
 /**
@@ -83,9 +67,7 @@ function classify(failures: TestFailure[]): Reason {
  */
 export async function runCorrectnessCheck(check: CorrectnessCheck, ctx: RunContext): Promise<CheckResult> {
   const work = mkdtempSync(path.join(os.tmpdir(), 'ms-grade-'));
-  const reportFile = path.join(work, 'vitest.json');
   const progressFile = path.join(work, 'progress');
-  const unhandledFile = path.join(work, 'unhandled.json');
   const deadlineMs = check.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const base = {
     kind: 'correctness' as const,
@@ -97,24 +79,18 @@ export async function runCorrectnessCheck(check: CorrectnessCheck, ctx: RunConte
   try {
     const run = await runChild(
       process.execPath,
-      [
-        VITEST,
-        'run',
-        '--config',
-        GRADED_CONFIG,
-        check.file,
-        '--reporter=json',
-        `--outputFile=${reportFile}`,
-        `--reporter=${UNHANDLED_REPORTER}`,
-      ],
+      [VITEST, 'run', '--config', GRADED_CONFIG, '--configLoader', 'runner', check.file, `--reporter=${GRADED_REPORTER}`],
       {
         cwd: REPO_ROOT,
         deadlineMs,
+        // The outcome comes back on the result channel, from vitest's main process; the work folder
+        // only holds the progress note (which test is running), written from the test worker.
+        resultChannel: true,
+        sandbox: { readOnly: [REPO_ROOT, ctx.target], writable: [work] },
         env: learnerEnv({
           MS_TARGET: ctx.target,
           MS_SEED: String(ctx.seed),
           MS_PROGRESS_FILE: progressFile,
-          MS_UNHANDLED_FILE: unhandledFile,
           NO_COLOR: '1',
           FORCE_COLOR: '0',
         }),
@@ -137,7 +113,8 @@ export async function runCorrectnessCheck(check: CorrectnessCheck, ctx: RunConte
       };
     }
 
-    if (!existsSync(reportFile)) {
+    const outcome = parseResult<GradedRun>(run.result);
+    if (!outcome) {
       return {
         ...base,
         status: 'error',
@@ -148,11 +125,9 @@ export async function runCorrectnessCheck(check: CorrectnessCheck, ctx: RunConte
       };
     }
 
-    const json = JSON.parse(readFileSync(reportFile, 'utf8')) as VitestJson;
-    const file = json.testResults[0];
-    const assertions = file?.assertionResults ?? [];
-    if (!file || (assertions.length === 0 && file.status !== 'passed')) {
-      const message = file?.message ? firstLines(file.message) : firstLines(run.stderr);
+    const { file, tests: assertions } = outcome;
+    if (!file || (assertions.length === 0 && file.state !== 'passed')) {
+      const message = file?.errors[0] ? firstLines(file.errors[0]) : firstLines(run.stderr);
       const todo = TODO_RE.exec(message);
       return {
         ...base,
@@ -163,11 +138,11 @@ export async function runCorrectnessCheck(check: CorrectnessCheck, ctx: RunConte
         durationMs,
       };
     }
-    const failed = assertions.filter((a) => a.status === 'failed');
-    const passed = assertions.filter((a) => a.status === 'passed').length;
-    const failures = failed.map((a) => ({ test: a.fullName, message: firstLines(a.failureMessages[0] ?? 'failed') }));
+    const failed = assertions.filter((a) => a.state === 'failed');
+    const passed = assertions.filter((a) => a.state === 'passed').length;
+    const failures = failed.map((a) => ({ test: a.name, message: firstLines(a.error ?? 'failed') }));
     const tests = { passed, total: assertions.length };
-    const unhandled = readUnhandled(unhandledFile);
+    const { unhandled } = outcome;
     // All assertions passed, yet vitest failed the run: something the report does not name went wrong.
     const silentFailure = failed.length === 0 && unhandled.length === 0 && run.code !== 0;
     if (unhandled.length > 0 || silentFailure) {

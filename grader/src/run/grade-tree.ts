@@ -3,6 +3,7 @@ import { summarize, type CheckResult, type GradeReport } from '../report/model.t
 import { runCorrectnessCheck } from './correctness.ts';
 import { runPerfCheck } from './perf.ts';
 import { typecheckStarter } from './typecheck.ts';
+import { describeSandbox } from './sandbox.ts';
 
 export interface GradeOptions {
   phase: PhaseSpec;
@@ -90,6 +91,7 @@ export async function gradeTree(opts: GradeOptions): Promise<GradeReport> {
     phase: { id: phase.id, slug: phase.slug, title: phase.title, exercises: phase.exercises },
     target: opts.target,
     branch: opts.branch,
+    sandbox: describeSandbox(),
     seed: opts.seed,
     startedAt,
     durationMs: performance.now() - started,

@@ -1,11 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { DEFAULT_DEADLINE_MS, type PerfCheck, type Threshold } from '../registry/types.ts';
 import type { Measurement } from '../harness/perf.ts';
 import type { CheckResult } from '../report/model.ts';
 import { REPO_ROOT } from '../harness/target.ts';
-import { runChild } from './child.ts';
+import { describeExit, runChild } from './child.ts';
+import { parseResult } from './result-channel.ts';
 import { median } from '../harness/stats.ts';
 
 export { median };
@@ -32,25 +30,22 @@ export function tooNoisy(values: readonly number[], t: Threshold): boolean {
 }
 
 async function measureOnce(check: PerfCheck, ctx: RunContext, verbose: boolean): Promise<Attempt> {
-  const work = mkdtempSync(path.join(os.tmpdir(), 'ms-perf-'));
-  const resultFile = path.join(work, 'result.json');
   const deadlineMs = check.deadlineMs ?? DEFAULT_DEADLINE_MS;
-  try {
-    const run = await runChild(process.execPath, ['--import', 'tsx', 'grader/src/perf/probe-child.ts', check.file], {
-      cwd: REPO_ROOT,
-      deadlineMs,
-      env: learnerEnv({ MS_TARGET: ctx.target, MS_SEED: String(ctx.seed), MS_RESULT_FILE: resultFile, MS_VERBOSE: verbose ? '1' : '0' }),
-    });
-    if (verbose && run.stderr) process.stderr.write(run.stderr);
-    if (run.timedOut) return { ok: false, hang: true, message: `the measurement did not finish within ${deadlineMs / 1000} s` };
-    if (!existsSync(resultFile)) return { ok: false, message: firstLines(run.stderr || `probe exited with code ${run.code}`) };
-    const out = JSON.parse(readFileSync(resultFile, 'utf8')) as
-      | { ok: true; measurement: Measurement }
-      | { ok: false; error: { message: string } };
-    return out.ok ? out : { ok: false, message: firstLines(out.error.message) };
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  const run = await runChild(process.execPath, ['--import', 'tsx', 'grader/src/perf/probe-child.ts', check.file], {
+    cwd: REPO_ROOT,
+    deadlineMs,
+    resultChannel: true,
+    sandbox: { readOnly: [REPO_ROOT, ctx.target], writable: [] },
+    env: learnerEnv({ MS_TARGET: ctx.target, MS_SEED: String(ctx.seed), MS_VERBOSE: verbose ? '1' : '0' }),
+  });
+  if (verbose && run.stderr) process.stderr.write(run.stderr);
+  if (run.timedOut) return { ok: false, hang: true, message: `the measurement did not finish within ${deadlineMs / 1000} s` };
+  const out = parseResult<{ ok: true; measurement: Measurement } | { ok: false; error: { message: string } }>(run.result);
+  if (!out) return { ok: false, message: firstLines(run.stderr || `probe exited with code ${run.code} and sent no result`) };
+  if (!out.ok) return { ok: false, message: firstLines(out.error.message) };
+  // A result followed by a crash is no result: the process must also end as the probe runner ends.
+  if (run.code !== 0) return { ok: false, message: `the probe process ${describeExit(run)} after sending its result` };
+  return out;
 }
 
 const fmt = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));

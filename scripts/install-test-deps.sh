@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Installs what the end-to-end tests of the finished service use, from Debian's packages:
+# Installs, from Debian's packages, what the tests use beyond npm:
+#   bubblewrap  -> the grader's sandbox for learner code (grader/src/run/sandbox.ts) and
+#                  grader/unit/hostile-learner.test.ts, which proves what it stops
 #   chromium    -> test/dashboard.e2e.test.ts (playwright-core drives /usr/bin/chromium headless)
 #   prometheus  -> test/prometheus.test.ts (`promtool check metrics` on GET /metrics/prometheus) and
 #                  test/prometheus-scrape.test.ts (the `prometheus` server scraping the service)
-# Safe to run again; needs root (or sudo). Tests skip with a message when these are missing.
+# Safe to run again; needs root (or sudo). Without them, the tests that need them skip, saying so,
+# and the grader runs learner code unsandboxed, saying so in its report.
 set -euo pipefail
 want=()
+command -v bwrap >/dev/null 2>&1 || want+=(bubblewrap)
 [ -x /usr/bin/chromium ] || want+=(chromium)
 { command -v promtool && command -v prometheus; } >/dev/null 2>&1 || want+=(prometheus)
 if [ ${#want[@]} -eq 0 ]; then
-  echo "install-browser: chromium and prometheus (with promtool) are already installed"
+  echo "install-test-deps: bubblewrap, chromium and prometheus (with promtool) are already installed"
   exit 0
 fi
 SUDO=""
@@ -17,4 +21,4 @@ SUDO=""
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${want[@]}"
-echo "install-browser: installed ${want[*]}"
+echo "install-test-deps: installed ${want[*]}"
