@@ -17,7 +17,7 @@ const tree = materialize(last, { kind: 'solution' });
 try {
   console.log('metrics/request  bytes   inline metrics/s   pool metrics/s   inline/pool');
   for (const n of values.sizes!.split(',').map(Number)) {
-    const w: Workload = { id: 'batch1', title: `${n} metrics/request`, metricsPerRequest: n };
+    const w: Workload = { id: 'batch1', title: `${n} metrics/request`, metricsPerRequest: n, query: '' };
     const all = await sideBySide({
       contenders: [metricStream('inline', tree, last.id, { METRICSTREAM_INLINE_MAX_BYTES: String(2 ** 30) }), metricStream('pool', tree, last.id, { METRICSTREAM_INLINE_MAX_BYTES: '0' })],
       workloads: [w],

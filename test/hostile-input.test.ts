@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { measureUntilMet } from '../grader/src/harness/remeasure.ts';
 import { startListening, type RunningService as ChildService } from '../grader/src/harness/service.ts';
+import { postHead, rawExchange } from './support/raw-http.ts';
 import { startService, type RunningService } from './support/service.ts';
 
 // What a careless or hostile client sends, and what every level answers: the same input gets the
@@ -112,6 +115,56 @@ describe.each(LEVELS)('level %i under hostile input', (level) => {
     expect((await get(svc.url, '/query?name=cpu_usage&start=2025-09-17&end=2025-09-18')).status).toBe(200);
   });
 
+  const counters = async () => (await get(svc.url, '/health')).body.counters as Record<string, number>;
+
+  it('answers a Content-Length that lies, or comes with Transfer-Encoding, with a 400 and a closed connection, storing only what was declared', async () => {
+    const before = await counters();
+    const body = JSON.stringify({ metrics: [good] });
+    // Longer than the body, and the client stops sending: the body never completes.
+    expect(await rawExchange(svc.url, [postHead('Content-Length: 100\r\n'), body], { end: true })).toMatchObject({ statuses: [400], closedByServer: true });
+    // Shorter: the declared bytes are one request, the rest is not a request: a 400 that closes the
+    // connection, which may come before the first request's answer (Node answers parse errors at once).
+    const shorter = await rawExchange(svc.url, [postHead(`Content-Length: ${body.length}\r\n`), `${body}GARBAGE / HTTP/1.1\r\n\r\n`]);
+    expect(shorter.statuses.at(-1)).toBe(400);
+    expect(shorter.closedByServer).toBe(true);
+    // Both lengths (request smuggling) and a length that is not a number.
+    expect(await rawExchange(svc.url, [postHead('Content-Length: 5\r\nTransfer-Encoding: chunked\r\n'), '0\r\n\r\n'])).toMatchObject({ statuses: [400], closedByServer: true });
+    expect(await rawExchange(svc.url, [postHead('Content-Length: abc\r\n'), body])).toMatchObject({ statuses: [400], closedByServer: true });
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the declared request may still be on its way to storage
+    const after = await counters();
+    expect(after.accepted - before.accepted, 'metrics stored: the declared one at most').toBeLessThanOrEqual(1);
+    expect(after.errors - before.errors, 'server errors').toBe(0);
+  });
+
+  it('refuses a body that never ends with a 413 once it passes the limit, and stops reading it', async () => {
+    const endless = await rawExchange(svc.url, [postHead('Transfer-Encoding: chunked\r\n')], { endless: true });
+    expect(endless.statuses).toEqual([413]);
+    expect(endless.text).toContain('"error":"payload_too_large"');
+    expect(endless.closedByServer, 'the server closes the connection instead of reading forever').toBe(true);
+    // A declared length over the limit is refused before a byte of the body is read.
+    const declared = await rawExchange(svc.url, [postHead('Content-Length: 100000000\r\n'), '{"metrics":[']);
+    expect(declared).toMatchObject({ statuses: [413], closedByServer: true });
+  });
+
+  it('answers 300 clients at once, each with a 200 or a 503 with Retry-After, none with an error, and counts what it stored', async () => {
+    const before = await counters();
+    const batch = { metrics: Array.from({ length: 10 }, (_, i) => ({ ...good, value: i })) };
+    const answers = await Promise.all(
+      Array.from({ length: 300 }, async (_, i) => {
+        const res = await fetch(`${svc.url}/metrics`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-client-id': `c${i}` }, body: JSON.stringify(batch) });
+        const json = (await res.json()) as { accepted?: number };
+        return { status: res.status, retryAfter: res.headers.get('retry-after'), accepted: json.accepted ?? 0 };
+      }),
+    );
+    for (const a of answers) {
+      expect([200, 503]).toContain(a.status);
+      if (a.status === 503) expect(Number(a.retryAfter)).toBeGreaterThan(0);
+    }
+    const after = await counters();
+    expect(after.accepted - before.accepted).toBe(answers.reduce((sum, a) => sum + a.accepted, 0));
+    expect(after.errors - before.errors).toBe(0);
+  });
+
   it('does not count clients that hang up mid-body as server errors', async () => {
     const before = (await get(svc.url, '/health')).body.counters as Record<string, number>;
     await Promise.all(Array.from({ length: 20 }, () => abortMidBody(svc.url)));
@@ -151,5 +204,68 @@ describe('the finished service under a catastrophic regex', () => {
     const res = await within(`/query?name=cpu_usage&match=${encodeURIComponent('host=~(a)\\1')}`);
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ error: 'bad_parameter', param: 'match' });
+  });
+});
+
+describe.each(LEVELS)('level %i under a barrage of hostile input', (level) => {
+  // In its own process, so that /health is measured from outside and its memory is its own.
+  let svc: ChildService;
+  beforeAll(async () => {
+    const tree = inject('referenceTree');
+    svc = await startListening({ nodeArgs: ['--import', 'tsx'], script: path.join(tree, 'starter/src/main.ts'), scriptArgs: ['--host', '127.0.0.1', '--level', String(level)], cwd: tree });
+  });
+  afterAll(() => svc?.stop());
+
+  const rssMb = (): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${svc.child.pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+  const send = (body: string | Buffer, headers: Record<string, string> = {}) =>
+    fetch(`${svc.url}/metrics`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }).then((r) => r.arrayBuffer()).catch(() => undefined);
+  const deep = `{"metrics":[{"name":"a","value":1,"tags":${'['.repeat(5_000)}${']'.repeat(5_000)}}]}`;
+  const notUtf8 = Buffer.concat([Buffer.from('{"metrics":[{"name":"'), Buffer.alloc(100_000, 0xff), Buffer.from('","value":1}]}')]);
+  let endlessBytes = 0;
+  const hostile: Array<() => Promise<unknown>> = [
+    () => rawExchange(svc.url, [postHead('Transfer-Encoding: chunked\r\n')], { endless: true }).then((r) => (endlessBytes += r.sent)),
+    () => send(deep),
+    () => send(notUtf8),
+    () => send('{"metrics":[{"name":"cpu","val'),
+    () => send(JSON.stringify({ metrics: [good] }), { 'x-client-id': 'x'.repeat(70_000) }),
+    () => send(`{"metrics":[{"name":"a","value":1${'0'.repeat(400_000)}}]}`),
+    () => abortMidBody(svc.url),
+    () => fetch(`${svc.url}/query?name=cpu_usage&start=-1&match=${encodeURIComponent('host=~(a+)+')}`).then((r) => r.arrayBuffer()),
+  ];
+
+  it('answers /health within 100 ms throughout, and its memory stays bounded', { timeout: 90_000 }, async () => {
+    for (const h of hostile) await h(); // warm up: every path once, before memory is read
+    const rssBefore = rssMb();
+    const { met, results } = await measureUntilMet(
+      async () => {
+        const healthMs: number[] = [];
+        const until = performance.now() + 2_000;
+        const sampler = setInterval(() => {
+          const t0 = performance.now();
+          void fetch(`${svc.url}/health`).then(async (r) => {
+            await r.arrayBuffer();
+            healthMs.push(performance.now() - t0);
+          });
+        }, 20);
+        await Promise.all(
+          Array.from({ length: 4 }, async (_, lane) => {
+            for (let i = lane; performance.now() < until; i++) await hostile[i % hostile.length]!();
+          }),
+        );
+        clearInterval(sampler);
+        await new Promise((r) => setTimeout(r, 150));
+        return { worstMs: Math.max(...healthMs), samples: healthMs.length };
+      },
+      (r) => r.worstMs <= 100,
+    );
+    const growthMb = rssMb() - rssBefore;
+    console.log(
+      `level ${level} under the barrage: slowest /health ${results.map((r) => `${r.worstMs.toFixed(0)} ms of ${r.samples} samples`).join(', then ')}; ` +
+        `${(endlessBytes / 2 ** 20).toFixed(0)} MB of endless bodies refused; RSS ${rssBefore.toFixed(0)} MB, +${growthMb.toFixed(0)} MB`,
+    );
+    expect(met, `slowest /health in each run: ${results.map((r) => `${r.worstMs.toFixed(0)} ms of ${r.samples}`).join(', ')}`).toBe(true);
+    // Tens to hundreds of megabytes of endless bodies were refused: a service that kept any of them (an endless
+    // body buffered past its limit, a refused batch held by a queue) would grow by far more.
+    expect(growthMb, `RSS grew from ${rssBefore.toFixed(0)} MB by ${growthMb.toFixed(0)} MB`).toBeLessThan(128);
   });
 });

@@ -6,15 +6,19 @@ import { runPaced } from './paced-client.ts';
 export const SEED_RATE = 2253;
 
 export interface Workload {
-  id: 'batch1' | 'batch100' | 'paced';
+  id: 'batch1' | 'batch100' | 'paced' | 'durable100';
   title: string;
   metricsPerRequest: number;
+  /** Query string of the POST (the acknowledgement contract), '' for the default. */
+  query: string;
 }
 
 export const WORKLOADS: readonly Workload[] = [
-  { id: 'batch1', title: '1 metric/request, 50 connections', metricsPerRequest: 1 },
-  { id: 'batch100', title: '100 metrics/request, 50 connections', metricsPerRequest: 100 },
-  { id: 'paced', title: `paced ${SEED_RATE.toLocaleString('en-US')} req/s, 1 metric/request`, metricsPerRequest: 1 },
+  { id: 'batch1', title: '1 metric/request, 50 connections', metricsPerRequest: 1, query: '' },
+  { id: 'batch100', title: '100 metrics/request, 50 connections', metricsPerRequest: 100, query: '' },
+  { id: 'paced', title: `paced ${SEED_RATE.toLocaleString('en-US')} req/s, 1 metric/request`, metricsPerRequest: 1, query: '' },
+  // The other contract: every server answers 200 only after the fsync that holds the batch.
+  { id: 'durable100', title: '100 metrics/request, ?ack=durable (200 after its fsync), 50 connections', metricsPerRequest: 100, query: '?ack=durable' },
 ];
 
 /**
@@ -38,8 +42,9 @@ export interface WorkloadResult {
   failed: number;
 }
 
-export async function runWorkload(w: Workload, url: string, durationSec: number, connections = 50): Promise<WorkloadResult> {
+export async function runWorkload(w: Workload, endpoint: string, durationSec: number, connections = 50): Promise<WorkloadResult> {
   const body = loadBody(w.metricsPerRequest);
+  const url = endpoint + w.query;
   if (w.id === 'paced') {
     const r = await runPaced({ url, body, rate: SEED_RATE, durationSec, connections });
     const okRate = (r.rate * r.ok) / Math.max(1, r.sent);

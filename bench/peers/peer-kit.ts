@@ -61,10 +61,16 @@ export function clientOf(headers: Record<string, string | string[] | undefined>)
 
 /**
  * Group commit: append() queues lines and returns at once (as MetricStream's writer does); one
- * loop writes everything queued so far with one write + one fsync per batch. close() drains.
+ * loop writes everything queued so far with one write + one fsync per batch. synced() resolves once
+ * everything appended so far is fsynced: what `?ack=durable` waits for, many requests per fsync.
+ * close() drains.
  */
 export class BatchedAppender {
   private lines: string[] = [];
+  /** Appends so far, and appends known fsynced. */
+  private appended = 0;
+  private synced_ = 0;
+  private waiters: Array<{ upTo: number; resolve: () => void; reject: (err: Error) => void }> = [];
   private flushing: Promise<void> | undefined;
   private constructor(private readonly file: FileHandle) {}
 
@@ -74,17 +80,33 @@ export class BatchedAppender {
 
   append(metrics: readonly PeerMetric[]): void {
     for (const m of metrics) this.lines.push(JSON.stringify(m));
+    this.appended++;
     this.flushing ??= this.flushLoop();
   }
 
+  /** Resolves when every append so far is on disk (fsynced). */
+  synced(): Promise<void> {
+    if (this.synced_ >= this.appended) return Promise.resolve();
+    return new Promise((resolve, reject) => this.waiters.push({ upTo: this.appended, resolve, reject }));
+  }
+
   private async flushLoop(): Promise<void> {
-    while (this.lines.length > 0) {
-      const batch = this.lines;
-      this.lines = [];
-      await this.file.write(batch.join('\n') + '\n');
-      await this.file.sync();
+    try {
+      while (this.lines.length > 0) {
+        const batch = this.lines;
+        const upTo = this.appended;
+        this.lines = [];
+        await this.file.write(batch.join('\n') + '\n');
+        await this.file.sync();
+        this.synced_ = upTo;
+        this.waiters = this.waiters.filter((w) => (w.upTo <= upTo ? void w.resolve() : true));
+      }
+    } catch (err) {
+      for (const w of this.waiters) w.reject(err as Error);
+      this.waiters = [];
+    } finally {
+      this.flushing = undefined;
     }
-    this.flushing = undefined;
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,8 @@ import { BatchedAppender, badRequest, clientOf, exitOnSignal, loadValidation, pe
 
 /**
  * Peer 1: a plain `node:http` ingest server. POST /metrics -> read body -> JSON.parse ->
- * MetricStream's validation -> batched append -> 200 {"accepted":N}. Keep-alive is Node's default.
+ * MetricStream's validation -> batched append -> 200 {"accepted":N} (with `?ack=durable`, after the
+ * group commit's fsync, as MetricStream does). Keep-alive is Node's default.
  *   npx tsx bench/peers/plain-node.ts --tree <built tree> --port 8081 --data-file /tmp/peer.jsonl
  */
 const flags = peerFlags(process.argv.slice(2));
@@ -18,7 +19,8 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
 }
 
 const server = http.createServer((req, res) => {
-  if (req.url !== '/metrics' || req.method !== 'POST') {
+  const durable = req.url === '/metrics?ack=durable';
+  if ((req.url !== '/metrics' && !durable) || req.method !== 'POST') {
     req.resume();
     return send(res, 404, { error: 'not_found' });
   }
@@ -38,7 +40,11 @@ const server = http.createServer((req, res) => {
       return send(res, status, body);
     }
     appender.append(metrics);
-    send(res, 200, { accepted: metrics.length });
+    if (!durable) return send(res, 200, { accepted: metrics.length });
+    appender.synced().then(
+      () => send(res, 200, { accepted: metrics.length, durable: true }),
+      () => send(res, 503, { error: 'storage_unavailable' }),
+    );
   });
 });
 server.keepAliveTimeout = 65_000;
