@@ -33,6 +33,11 @@ describe('runCorrectnessCheck', () => {
     expect(r.lesson).toBe('docs/x.md#anchor');
   });
 
+  test('a test process killed after some tests passed fails the check: the tests that never finished count', async () => {
+    const r = await runCorrectnessCheck(check('killed'), ctx);
+    expect(r.status, r.summary).not.toBe('pass');
+  });
+
   test('a test that forges a passing result in files and on every descriptor it holds still fails (no sandbox needed)', async () => {
     const before = process.env.MS_SANDBOX;
     process.env.MS_SANDBOX = 'off';

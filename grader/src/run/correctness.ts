@@ -138,9 +138,10 @@ export async function runCorrectnessCheck(check: CorrectnessCheck, ctx: RunConte
         durationMs,
       };
     }
-    const failed = assertions.filter((a) => a.state === 'failed');
+    // A test that was collected but never finished (its worker died under it) is a failure, not a gap.
+    const failed = assertions.filter((a) => a.state === 'failed' || a.state === 'pending');
     const passed = assertions.filter((a) => a.state === 'passed').length;
-    const failures = failed.map((a) => ({ test: a.name, message: firstLines(a.error ?? 'failed') }));
+    const failures = failed.map((a) => ({ test: a.name, message: a.state === 'pending' ? 'did not run to the end: the test process stopped under it' : firstLines(a.error ?? 'failed') }));
     const tests = { passed, total: assertions.length };
     const { unhandled } = outcome;
     // All assertions passed, yet vitest failed the run: something the report does not name went wrong.
