@@ -13,6 +13,7 @@ import { metricStream, peer } from './lib/servers.ts';
 import { sideBySide } from './lib/side-by-side.ts';
 import { judgeTargets, NAMES } from './lib/targets.ts';
 import { WORKLOADS } from './lib/workloads.ts';
+import { wrkInstalled } from './lib/wrk.ts';
 
 /**
  * `npm run bench`: the finished MetricStream against a plain Node http server, Fastify and the
@@ -47,11 +48,14 @@ const durationSec = num(values.duration, quick ? 0.5 : 3, 'duration');
 const reps = Math.round(num(values.reps, quick ? 1 : 3, 'reps'));
 const warmupSec = num(values.warmup, quick ? 0.3 : 1, 'warmup');
 const ids = values.workloads!.split(',').map((s) => s.trim());
-const workloads = ids.map((id) => {
+const requested = ids.map((id) => {
   const w = WORKLOADS.find((x) => x.id === id);
   if (!w) throw new Error(`--workloads: unknown "${id}", known: ${WORKLOADS.map((x) => x.id).join(', ')}`);
   return w;
 });
+// wrk is the second opinion; without it the targets are judged on autocannon alone, and say so.
+const workloads = wrkInstalled() ? requested : requested.filter((w) => w.generator !== 'wrk');
+if (workloads.length < requested.length) console.log('wrk is not installed (Debian: apt install wrk): its workloads are left out, the targets rest on autocannon alone');
 const out = values.out ?? (quick ? undefined : path.join(REPO_ROOT, 'docs/performance.md'));
 const chart = values.chart ?? (quick ? undefined : path.join(REPO_ROOT, 'docs/performance-journey.svg'));
 const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();

@@ -5,6 +5,7 @@
 #   chromium    -> test/dashboard.e2e.test.ts (playwright-core drives /usr/bin/chromium headless)
 #   prometheus  -> test/prometheus.test.ts (`promtool check metrics` on GET /metrics/prometheus) and
 #                  test/prometheus-scrape.test.ts (the `prometheus` server scraping the service)
+#   wrk         -> `npm run bench`'s second load generator (bench/lib/wrk.ts; test/bench.test.ts)
 # Safe to run again; needs root (or sudo). Without them, the tests that need them skip, saying so,
 # and the grader runs learner code unsandboxed, saying so in its report.
 set -euo pipefail
@@ -12,8 +13,9 @@ want=()
 command -v bwrap >/dev/null 2>&1 || want+=(bubblewrap)
 [ -x /usr/bin/chromium ] || want+=(chromium)
 { command -v promtool && command -v prometheus; } >/dev/null 2>&1 || want+=(prometheus)
+command -v wrk >/dev/null 2>&1 || want+=(wrk)
 if [ ${#want[@]} -eq 0 ]; then
-  echo "install-test-deps: bubblewrap, chromium and prometheus (with promtool) are already installed"
+  echo "install-test-deps: bubblewrap, chromium, prometheus (with promtool) and wrk are already installed"
   exit 0
 fi
 SUDO=""

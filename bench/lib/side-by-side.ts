@@ -48,8 +48,9 @@ export async function sideBySide(o: SideBySideOptions): Promise<ContenderRuns[]>
         let acknowledged = 0;
         try {
           for (const w of workloads) {
-            // Warm-up: JIT, pool threads and sockets ready before anything is measured.
-            const warm = await runWorkload(w, `${svc.url}/metrics`, o.warmupSec);
+            // Warm-up: JIT, pool threads and sockets ready before anything is measured (by autocannon
+            // for every workload: wrk counts whole seconds, and the warm-up is the server's, not the generator's).
+            const warm = await runWorkload({ ...w, generator: undefined }, `${svc.url}/metrics`, o.warmupSec);
             acknowledged += warm.ok * w.metricsPerRequest;
             const r = await runWorkload(w, `${svc.url}/metrics`, o.durationSec);
             acknowledged += r.ok * w.metricsPerRequest;

@@ -1,7 +1,7 @@
 import type { ParserRow } from './parser-bench.ts';
 import type { ContenderRuns } from './side-by-side.ts';
 import { spread, type Spread } from './summary.ts';
-import type { WorkloadResult } from './workloads.ts';
+import type { Workload, WorkloadResult } from './workloads.ts';
 
 export const NAMES = { final: 'MetricStream (final)', plain: 'plain Node http', fastify: 'Fastify', poc: 'MetricStream (phase 0)' } as const;
 
@@ -13,7 +13,7 @@ export interface Target {
 }
 
 /** Per-repetition ratio of two contenders on one workload (same repetition = same machine weather). */
-function ratio(all: readonly ContenderRuns[], a: string, b: string, id: 'batch1' | 'batch100', pick: (r: WorkloadResult) => number): Spread | undefined {
+function ratio(all: readonly ContenderRuns[], a: string, b: string, id: Workload['id'], pick: (r: WorkloadResult) => number): Spread | undefined {
   const ra = all.find((c) => c.name === a)?.runs.get(id);
   const rb = all.find((c) => c.name === b)?.runs.get(id);
   if (!ra?.length || !rb?.length) return undefined;
@@ -21,20 +21,47 @@ function ratio(all: readonly ContenderRuns[], a: string, b: string, id: 'batch1'
 }
 
 const x = (s: Spread): string => `${s.median.toFixed(2)}x (${s.min.toFixed(2)}–${s.max.toFixed(2)})`;
+const msOf = (s: Spread): string => `${s.median.toFixed(3)} ms (${s.min.toFixed(3)}–${s.max.toFixed(3)})`;
+const runsOf = (all: readonly ContenderRuns[], name: string, id: Workload['id']): WorkloadResult[] => all.find((c) => c.name === name)?.runs.get(id) ?? [];
 
-/** The issue's targets, each as measured in this run. */
+/**
+ * The targets, each as measured in this run: a ratio target is met when the median ratio of the
+ * repetitions reaches it under autocannon and, when wrk ran, under wrk too (both must agree).
+ */
 export function judgeTargets(all: readonly ContenderRuns[], parser: readonly ParserRow[] | undefined): Target[] {
   const out: Target[] = [];
-  const atLeast = (what: string, goal: number, s: Spread | undefined): void => {
-    out.push({ what, goal: `>= ${goal.toFixed(1)}x`, measured: s ? x(s) : 'not run', met: s ? s.median >= goal : undefined });
+  const atLeast = (what: string, goal: number, byGenerator: Array<[string, Spread | undefined]>): void => {
+    const measured = byGenerator.filter((g): g is [string, Spread] => g[1] !== undefined);
+    out.push({
+      what,
+      goal: `>= ${goal.toFixed(1)}x`,
+      measured: measured.length ? measured.map(([gen, s]) => (byGenerator.length > 1 ? `${gen} ${x(s)}` : x(s))).join('; ') : 'not run',
+      met: measured.length ? measured.every(([, s]) => s.median >= goal) : undefined,
+    });
   };
-  atLeast(`1 metric/request req/s: final / plain Node`, 1.0, ratio(all, NAMES.final, NAMES.plain, 'batch1', (r) => r.rps));
-  atLeast(`1 metric/request req/s: final / Fastify`, 1.0, ratio(all, NAMES.final, NAMES.fastify, 'batch1', (r) => r.rps));
-  atLeast(`100 metrics/request metrics/s: final / plain Node`, 1.5, ratio(all, NAMES.final, NAMES.plain, 'batch100', (r) => r.metricsPerSec));
-  const paced = all.find((c) => c.name === NAMES.final)?.runs.get('paced');
-  const p50 = paced?.length ? spread(paced.map((r) => r.p50)) : undefined;
-  out.push({ what: 'p50 at 2,253 req/s (final)', goal: '<= 0.25 ms', measured: p50 ? `${p50.median.toFixed(3)} ms (${p50.min.toFixed(3)}–${p50.max.toFixed(3)})` : 'not run', met: p50 ? p50.median <= 0.25 : undefined });
-  for (const row of parser ?? []) atLeast(`parse + validate at ${row.metrics} metrics: JSON.parse time / reference time`, 1.0, row.ratio);
+  const both = (a: string, b: string, id: 'batch1' | 'batch100', pick: (r: WorkloadResult) => number): Array<[string, Spread | undefined]> => {
+    const withWrk = ratio(all, a, b, `${id}-wrk`, pick);
+    return withWrk ? [['autocannon', ratio(all, a, b, id, pick)], ['wrk', withWrk]] : [['autocannon', ratio(all, a, b, id, pick)]];
+  };
+  atLeast(`1 metric/request req/s: final / plain Node`, 1.3, both(NAMES.final, NAMES.plain, 'batch1', (r) => r.rps));
+  atLeast(`1 metric/request req/s: final / Fastify`, 1.0, both(NAMES.final, NAMES.fastify, 'batch1', (r) => r.rps));
+  atLeast(`100 metrics/request metrics/s: final / plain Node`, 1.5, both(NAMES.final, NAMES.plain, 'batch100', (r) => r.metricsPerSec));
+
+  const paced = runsOf(all, NAMES.final, 'paced');
+  const pacedPlain = runsOf(all, NAMES.plain, 'paced');
+  const p50 = paced.length ? spread(paced.map((r) => r.p50)) : undefined;
+  const p50Plain = pacedPlain.length ? spread(pacedPlain.map((r) => r.p50)) : undefined;
+  out.push({
+    what: 'p50 at 2,253 req/s (final), and below plain Node in the same run',
+    goal: '<= 0.25 ms, < plain Node',
+    measured: p50 ? `${msOf(p50)}${p50Plain ? `; plain Node ${msOf(p50Plain)}` : ''}` : 'not run',
+    met: p50 ? p50.median <= 0.25 && (!p50Plain || p50.median < p50Plain.median) : undefined,
+  });
+  for (const row of parser ?? []) atLeast(`parse + validate at ${row.metrics} metrics: JSON.parse time / reference time`, 1.0, [['', row.ratio]]);
+
+  // Back pressure only when the disk really falls behind: at these loads, a 503 is a request a peer took.
+  const refused = [...(all.find((c) => c.name === NAMES.final)?.runs ?? new Map<string, WorkloadResult[]>()).values()].flat().reduce((n, r) => n + r.failed, 0);
+  out.push({ what: 'MetricStream (final) answers every request 200 (every workload)', goal: '0 non-200', measured: `${refused} non-200`, met: all.some((c) => c.name === NAMES.final) ? refused === 0 : undefined });
   const lost = all.reduce((n, c) => n + c.lost, 0);
   out.push({ what: 'every acknowledged metric on disk (all servers)', goal: '0 missing', measured: `${lost} missing`, met: lost === 0 });
   return out;

@@ -52,10 +52,24 @@ export function describeSandbox(s: SandboxState = sandboxState()): string {
     : `not sandboxed: ${s.why}`;
 }
 
+/**
+ * What to show read-only for these trees. A tree under /tmp is shown from its top folder there, so
+ * that links inside it keep resolving: a mutation sandbox's `node_modules` links to its tree's,
+ * which links to the checkout's, and every link on the way must exist inside too.
+ */
+function visibleRoots(paths: readonly string[]): string[] {
+  const roots = paths.map((p) => {
+    const abs = path.resolve(p);
+    const [, top, first] = abs.split(path.sep);
+    return top === 'tmp' && first ? path.join('/tmp', first) : abs;
+  });
+  return [...new Set(roots)];
+}
+
 /** The command that runs `cmd args` in the sandbox, or unchanged when there is none. */
 export function sandboxed(cmd: string, args: readonly string[], cwd: string, mounts: SandboxMounts): { cmd: string; args: string[] } {
   if (sandboxState().kind !== 'bubblewrap') return { cmd, args: [...args] };
-  const ro = mounts.readOnly.flatMap((p) => ['--ro-bind', path.resolve(p), path.resolve(p)]);
+  const ro = visibleRoots(mounts.readOnly).flatMap((p) => ['--ro-bind', p, p]);
   const rw = mounts.writable.flatMap((p) => ['--bind', path.resolve(p), path.resolve(p)]);
   // Later mounts go over earlier ones: the trees under /tmp reappear over the private /tmp.
   return { cmd: BWRAP, args: [...baseArgs(), ...ro, ...rw, '--setenv', 'TMPDIR', '/tmp', '--chdir', path.resolve(cwd), '--', cmd, ...args] };
