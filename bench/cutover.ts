@@ -19,7 +19,7 @@ try {
   for (const n of values.sizes!.split(',').map(Number)) {
     const w: Workload = { id: 'batch1', title: `${n} metrics/request`, metricsPerRequest: n, query: '' };
     const all = await sideBySide({
-      contenders: [metricStream('inline', tree, last.id, { METRICSTREAM_INLINE_MAX_BYTES: String(2 ** 30) }), metricStream('pool', tree, last.id, { METRICSTREAM_INLINE_MAX_BYTES: '0' })],
+      contenders: [metricStream('inline', tree, last.id, { env: { METRICSTREAM_INLINE_MAX_BYTES: String(2 ** 30) } }), metricStream('pool', tree, last.id, { env: { METRICSTREAM_INLINE_MAX_BYTES: '0' } })],
       workloads: [w],
       reps: Number(values.reps),
       durationSec: Number(values.duration),

@@ -27,8 +27,8 @@ const tree = materializeReference();
 try {
   const all = await sideBySide({
     contenders: [
-      metricStream('ring hand-over', tree, last.id, { METRICSTREAM_HAND_OVER: 'ring' }),
-      metricStream('message hand-over', tree, last.id, { METRICSTREAM_HAND_OVER: 'message' }),
+      metricStream('ring hand-over', tree, last.id, { env: { METRICSTREAM_HAND_OVER: 'ring' } }),
+      metricStream('message hand-over', tree, last.id, { env: { METRICSTREAM_HAND_OVER: 'message' } }),
       peer('plain Node', 'plain-node', tree),
     ],
     workloads,

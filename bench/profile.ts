@@ -27,7 +27,7 @@ const tree = materialize(last, { kind: 'solution' });
 const profDir = mkdtempSync(path.join(os.tmpdir(), 'ms-prof-'));
 const prof = ['--cpu-prof', `--cpu-prof-dir=${profDir}`];
 try {
-  const contender = values.server === 'plain' ? peer('plain', 'plain-node', tree, prof) : metricStream('final', tree, last.id, {}, prof);
+  const contender = values.server === 'plain' ? peer('plain', 'plain-node', tree, prof) : metricStream('final', tree, last.id, { nodeArgs: prof });
   const svc = await contender.start(path.join(profDir, 'data.jsonl'));
   await runWorkload(w, `${svc.url}/metrics`, 1);
   const r = await runWorkload(w, `${svc.url}/metrics`, Number(values.duration));

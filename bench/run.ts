@@ -67,7 +67,14 @@ log(`tree ${tree} (phase ${last.id} reference); ${reps} rep(s) x ${durationSec} 
 
 try {
   const all = await sideBySide({
-    contenders: [metricStream(NAMES.final, tree, last.id), peer(NAMES.plain, 'plain-node', tree), peer(NAMES.fastify, 'fastify', tree), metricStream(NAMES.poc, tree, 0)],
+    contenders: [
+      metricStream(NAMES.final, tree, last.id),
+      peer(NAMES.plain, 'plain-node', tree),
+      peer(NAMES.fastify, 'fastify', tree),
+      metricStream(NAMES.poc, tree, 0),
+      // The same service on a disk 20 ms slow per flush: here the writer really falls behind, and 503s are right.
+      metricStream(NAMES.slowDisk, tree, last.id, { args: ['--disk-latency-ms', '20'], only: ['batch100'] }),
+    ],
     workloads,
     reps,
     durationSec,

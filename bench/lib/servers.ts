@@ -8,6 +8,18 @@ export interface Contender {
   name: string;
   /** Start with this data file (the bench counts its lines after the server exits). */
   start(dataFile: string): Promise<RunningService>;
+  /** Only these workloads (default: every workload of the run). */
+  only?: readonly string[];
+}
+
+export interface MetricStreamOptions {
+  /** Environment of the service (e.g. METRICSTREAM_HAND_OVER). */
+  env?: Record<string, string>;
+  /** Node flags, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
+  /** Flags of starter/src/main.ts, e.g. `--disk-latency-ms 20`. */
+  args?: string[];
+  only?: readonly string[];
 }
 
 /** Node flags for every contender alike (see DESIGN.md: JSON.parse at 100 metrics is bimodal without it). */
@@ -30,17 +42,18 @@ function benchConfig(tree: string): string {
  */
 const BENCH_ENV = { METRICSTREAM_POOL_QUEUE: '64' };
 
-export function metricStream(name: string, tree: string, level: number, env: Record<string, string> = {}, extraNodeArgs: string[] = []): Contender {
+export function metricStream(name: string, tree: string, level: number, o: MetricStreamOptions = {}): Contender {
   const config = benchConfig(tree);
   return {
     name,
+    ...(o.only ? { only: o.only } : {}),
     start: (dataFile) =>
       startListening({
-        nodeArgs: [...NODE_FLAGS, ...extraNodeArgs, '--import', 'tsx'],
+        nodeArgs: [...NODE_FLAGS, ...(o.nodeArgs ?? []), '--import', 'tsx'],
         script: path.join(tree, 'starter/src/main.ts'),
-        scriptArgs: ['--host', '127.0.0.1', '--level', String(level), '--config', config, '--data-file', dataFile],
+        scriptArgs: ['--host', '127.0.0.1', '--level', String(level), '--config', config, '--data-file', dataFile, ...(o.args ?? [])],
         cwd: tree,
-        env: { ...BENCH_ENV, ...env },
+        env: { ...BENCH_ENV, ...o.env },
       }),
   };
 }

@@ -47,7 +47,7 @@ export async function sideBySide(o: SideBySideOptions): Promise<ContenderRuns[]>
         const svc = await contender.start(dataFile);
         let acknowledged = 0;
         try {
-          for (const w of workloads) {
+          for (const w of workloads.filter((x) => !contender.only || contender.only.includes(x.id))) {
             // Warm-up: JIT, pool threads and sockets ready before anything is measured (by autocannon
             // for every workload: wrk counts whole seconds, and the warm-up is the server's, not the generator's).
             const warm = await runWorkload({ ...w, generator: undefined }, `${svc.url}/metrics`, o.warmupSec);

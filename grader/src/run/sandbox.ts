@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -53,17 +54,34 @@ export function describeSandbox(s: SandboxState = sandboxState()): string {
 }
 
 /**
- * What to show read-only for these trees. A tree under /tmp is shown from its top folder there, so
- * that links inside it keep resolving: a mutation sandbox's `node_modules` links to its tree's,
- * which links to the checkout's, and every link on the way must exist inside too.
+ * What to show read-only for these trees. A tree under /tmp is shown from its top folder there, and
+ * so is every folder its `node_modules` links lead through: a mutation sandbox's `node_modules` links
+ * to its tree's, which links to the checkout's, and each link on the way must resolve inside too.
  */
 function visibleRoots(paths: readonly string[]): string[] {
-  const roots = paths.map((p) => {
-    const abs = path.resolve(p);
+  const all = paths.flatMap((p) => [path.resolve(p), ...linkChain(path.join(path.resolve(p), 'node_modules'))]);
+  const roots = all.map((abs) => {
     const [, top, first] = abs.split(path.sep);
     return top === 'tmp' && first ? path.join('/tmp', first) : abs;
   });
-  return [...new Set(roots)];
+  return [...new Set(roots)].filter((p) => existsSync(p));
+}
+
+/** The places a symbolic link leads through, link by link, to what it finally names. */
+function linkChain(start: string): string[] {
+  const out: string[] = [];
+  for (let p = start, hops = 0; hops < 16; hops++) {
+    let target: string;
+    try {
+      if (!lstatSync(p).isSymbolicLink()) break;
+      target = path.resolve(path.dirname(p), readlinkSync(p));
+    } catch {
+      break;
+    }
+    out.push(target);
+    p = target;
+  }
+  return out;
 }
 
 /** The command that runs `cmd args` in the sandbox, or unchanged when there is none. */
