@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { measureUntilMet } from '../grader/src/harness/remeasure.ts';
 import { startListening, type RunningService as ChildService } from '../grader/src/harness/service.ts';
-import { postHead, rawExchange } from './support/raw-http.ts';
+import { abortMidBody, postHead, rawExchange } from './support/raw-http.ts';
 import { startService, type RunningService } from './support/service.ts';
 
 // What a careless or hostile client sends, and what every level answers: the same input gets the
@@ -20,19 +19,6 @@ async function post(url: string, body: unknown, headers: Record<string, string> 
 async function get(url: string, pathAndQuery: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`${url}${pathAndQuery}`);
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
-
-/** A request whose client hangs up halfway through its body. */
-function abortMidBody(url: string): Promise<void> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = net.connect(Number(port), hostname, () => {
-      socket.write('POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"metrics":[');
-      setTimeout(() => socket.resetAndDestroy(), 20);
-    });
-    socket.on('close', () => resolve());
-    socket.on('error', () => undefined);
-  });
 }
 
 describe.each(LEVELS)('level %i under hostile input', (level) => {

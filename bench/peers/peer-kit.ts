@@ -67,9 +67,9 @@ export function clientOf(headers: Record<string, string | string[] | undefined>)
  */
 export class BatchedAppender {
   private lines: string[] = [];
-  /** Appends so far, and appends known fsynced. */
-  private appended = 0;
-  private synced_ = 0;
+  /** Appends so far, and how many of them are known fsynced. */
+  private appends = 0;
+  private syncedAppends = 0;
   private waiters: Array<{ upTo: number; resolve: () => void; reject: (err: Error) => void }> = [];
   private flushing: Promise<void> | undefined;
   private constructor(private readonly file: FileHandle) {}
@@ -80,25 +80,25 @@ export class BatchedAppender {
 
   append(metrics: readonly PeerMetric[]): void {
     for (const m of metrics) this.lines.push(JSON.stringify(m));
-    this.appended++;
+    this.appends++;
     this.flushing ??= this.flushLoop();
   }
 
   /** Resolves when every append so far is on disk (fsynced). */
   synced(): Promise<void> {
-    if (this.synced_ >= this.appended) return Promise.resolve();
-    return new Promise((resolve, reject) => this.waiters.push({ upTo: this.appended, resolve, reject }));
+    if (this.syncedAppends >= this.appends) return Promise.resolve();
+    return new Promise((resolve, reject) => this.waiters.push({ upTo: this.appends, resolve, reject }));
   }
 
   private async flushLoop(): Promise<void> {
     try {
       while (this.lines.length > 0) {
         const batch = this.lines;
-        const upTo = this.appended;
+        const upTo = this.appends;
         this.lines = [];
         await this.file.write(batch.join('\n') + '\n');
         await this.file.sync();
-        this.synced_ = upTo;
+        this.syncedAppends = upTo;
         this.waiters = this.waiters.filter((w) => (w.upTo <= upTo ? void w.resolve() : true));
       }
     } catch (err) {

@@ -3,12 +3,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sandboxed, sandboxState } from '../src/run/sandbox.ts';
+import { describeSandbox, sandboxed, sandboxState } from '../src/run/sandbox.ts';
 
 // What learner code sees inside the sandbox, checked from inside with a real bubblewrap.
 const state = sandboxState();
 
-describe.skipIf(state.kind !== 'bubblewrap')(`the sandbox (${state.kind === 'bubblewrap' ? 'bubblewrap' : `skipped: ${state.kind === 'none' ? state.why : ''}`})`, () => {
+describe.skipIf(state.kind !== 'bubblewrap')(`the sandbox (${describeSandbox(state)})`, () => {
   let tree: string;
   let modules: string;
   let work: string;

@@ -64,3 +64,17 @@ export function rawExchange(url: string, chunks: readonly (string | Buffer)[], o
 }
 
 export const postHead = (headers: string): string => `POST /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n${headers}\r\n`;
+
+/** A request whose client hangs up halfway through its body. */
+export function abortMidBody(url: string): Promise<void> {
+  const { hostname, port } = new URL(url);
+  if (hostname !== '127.0.0.1') throw new Error(`raw requests only target 127.0.0.1, got ${hostname}`);
+  return new Promise((resolve) => {
+    const socket = net.connect(Number(port), hostname, () => {
+      socket.write(`${postHead('Content-Length: 100\r\n')}{"metrics":[`);
+      setTimeout(() => socket.resetAndDestroy(), 20);
+    });
+    socket.on('close', () => resolve());
+    socket.on('error', () => undefined);
+  });
+}

@@ -2,8 +2,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createPerfContext, type PerfProbe } from '../harness/perf.ts';
 import { REPO_ROOT } from '../harness/target.ts';
-import { RESULT_FD, sendResult } from '../run/result-channel.ts';
-import { fstatSync } from 'node:fs';
+import { resultChannelOpen, sendResult } from '../run/result-channel.ts';
 
 /**
  * Runs one performance probe in its own process (the grader kills it at its deadline).
@@ -25,12 +24,5 @@ try {
 } finally {
   await cleanup();
 }
-const opened = (() => {
-  try {
-    return fstatSync(RESULT_FD).isSocket() || fstatSync(RESULT_FD).isFIFO();
-  } catch {
-    return false;
-  }
-})();
-if (opened) sendResult(out);
+if (resultChannelOpen()) sendResult(out);
 else console.log(JSON.stringify(out));

@@ -85,6 +85,8 @@ export async function runCorrectnessCheck(check: CorrectnessCheck, ctx: RunConte
         deadlineMs,
         // The outcome comes back on the result channel, from vitest's main process; the work folder
         // only holds the progress note (which test is running), written from the test worker.
+        // `--configLoader runner`: the default loader writes a bundled config into node_modules,
+        // which the sandbox shows read-only.
         resultChannel: true,
         sandbox: { readOnly: [REPO_ROOT, ctx.target], writable: [work] },
         env: learnerEnv({

@@ -1,4 +1,4 @@
-import { closeSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, writeSync } from 'node:fs';
 
 /**
  * How a check's process hands its result to the grader: a pipe on this file descriptor, which the
@@ -8,6 +8,16 @@ import { closeSync, writeSync } from 'node:fs';
  * started (vitest's main process, the probe runner) writes here, once, at the end.
  */
 export const RESULT_FD = 3;
+
+/** The child side: whether the grader opened the channel (not when a probe runner is started by hand). */
+export function resultChannelOpen(): boolean {
+  try {
+    const stat = fstatSync(RESULT_FD);
+    return stat.isSocket() || stat.isFIFO();
+  } catch {
+    return false;
+  }
+}
 
 /** The child side: send the result and close the pipe. */
 export function sendResult(value: unknown): void {
