@@ -27,6 +27,11 @@ export interface ServiceDeps {
   clock?: Clock;
   /** Where the service reports (alert transitions, warnings). Default: stdout. */
   log?: (line: string) => void;
+  /**
+   * How a deployment replaces mechanisms after the levels: the cluster mode (cluster/) swaps the
+   * writer for a JetStream publisher and the query for ClickHouse. Default: the levels as they are.
+   */
+  deployment?: (seams: Seams) => Seams;
 }
 
 export type { Alerting } from './levels/seams.ts';
@@ -50,7 +55,8 @@ export interface MetricStream {
 const CLOSE_GRACE_MS = 10_000;
 
 export async function createMetricStream(config: Config, deps: ServiceDeps = {}): Promise<MetricStream> {
-  const seams = await composeLevels(config.level);
+  const levels = await composeLevels(config.level);
+  const seams = deps.deployment ? deps.deployment(levels) : levels;
   const clock = deps.clock ?? systemClock;
   const log = deps.log ?? ((line: string) => console.log(line));
   const w: Wiring = { config, clock, log, stats: seams.stats({ config, clock, log }) };
