@@ -1,35 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { findExecutable, freePort } from '../../cluster/src/engines/process.ts';
 
-/** The first executable named `name` in the usual places or on PATH, or undefined. */
-export function findExecutable(name: string): string | undefined {
-  const dirs = ['/usr/bin', '/usr/local/bin', ...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean)];
-  for (const dir of dirs) {
-    const file = path.join(dir, name);
-    try {
-      accessSync(file, constants.X_OK);
-      return file;
-    } catch {
-      // not here: try the next directory
-    }
-  }
-  return undefined;
-}
-
-/** A port free right now on 127.0.0.1 (another process may take it before we do: callers retry). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+// One way to find and place a server binary, shared with the cluster's engines.
+export { findExecutable };
 
 export interface ScrapeJob {
   job: string;

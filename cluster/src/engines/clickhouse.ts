@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { EngineStartError, findExecutable, freePort, missingBinary, startEngine, type EngineProcess } from './process.ts';
+import { EngineStartError, findExecutable, freePort, missingBinary, startEngine, type EngineProcess, type RestartableEngine } from './process.ts';
 
 /**
  * clickhouse-server (Debian's 18.16) in a folder of its own: config, users, data and logs, on free
@@ -42,7 +42,7 @@ export interface ClickHouseOptions {
   logLevel?: 'error' | 'warning' | 'information' | 'debug' | 'trace';
 }
 
-export interface RunningClickHouse {
+export interface RunningClickHouse extends RestartableEngine {
   name: string;
   /** http://127.0.0.1:PORT, what @clickhouse/client is given. */
   url: string;
@@ -50,15 +50,7 @@ export interface RunningClickHouse {
   tcpPort: number;
   interserverPort: number;
   dir: string;
-  /** The current process's PID (a restart changes it). */
-  readonly pid: number;
-  readonly process: EngineProcess;
-  /** SIGTERM, then SIGKILL. Close clients first: an open keep-alive socket holds the shutdown ~5 s. */
-  stop(): Promise<void>;
-  /** kill -9. */
-  kill(): Promise<void>;
-  /** Start again with the same folder and ports (after kill or stop). */
-  restart(): Promise<void>;
+  // stop(): close clients first: an open keep-alive socket holds the shutdown ~5 s.
 }
 
 const START_ATTEMPTS = 3;

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { EngineStartError, findExecutable, freePort, missingBinary, sleep, startEngine, type EngineProcess } from './process.ts';
+import { EngineStartError, findExecutable, freePort, missingBinary, sleep, startEngine, type EngineProcess, type RestartableEngine } from './process.ts';
 
 /**
  * nats-server with JetStream, one node or a 3-node cluster, each on free loopback ports with its
@@ -11,22 +11,13 @@ import { EngineStartError, findExecutable, freePort, missingBinary, sleep, start
 /** Why nats-server cannot run here, or undefined. */
 export const natsMissing = (): string | undefined => missingBinary('nats-server', 'nats-server');
 
-export interface NatsNode {
+export interface NatsNode extends RestartableEngine {
   /** The server_name: what `jsm.streams.info()` reports as the stream's `cluster.leader`. */
   name: string;
   url: string;
   port: number;
   /** HTTP monitoring: /healthz, /jsz. */
   monitorPort: number;
-  /** The current process's PID (a restart changes it). */
-  readonly pid: number;
-  readonly process: EngineProcess;
-  /** SIGTERM, then SIGKILL. */
-  stop(): Promise<void>;
-  /** kill -9. */
-  kill(): Promise<void>;
-  /** Start again with the same ports, name and store dir (after kill or stop). */
-  restart(): Promise<void>;
 }
 
 export interface NatsCluster {

@@ -82,6 +82,19 @@ export interface EngineProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
+/** A started engine a fault test can kill and bring back on the same ports and data. */
+export interface RestartableEngine {
+  /** The current process's PID (a restart changes it). */
+  readonly pid: number;
+  readonly process: EngineProcess;
+  /** SIGTERM, then SIGKILL. */
+  stop(): Promise<void>;
+  /** kill -9. */
+  kill(): Promise<void>;
+  /** Start again with the same ports and data (after kill or stop). */
+  restart(): Promise<void>;
+}
+
 /** Thrown when an engine exits or does not get ready: its name, why, and the end of its log. */
 export class EngineStartError extends Error {
   override name = 'EngineStartError';
