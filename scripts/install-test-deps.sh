@@ -6,6 +6,9 @@
 #   prometheus  -> test/prometheus.test.ts (`promtool check metrics` on GET /metrics/prometheus) and
 #                  test/prometheus-scrape.test.ts (the `prometheus` server scraping the service)
 #   wrk         -> `npm run bench`'s second load generator (bench/lib/wrk.ts; test/bench.test.ts)
+#   nats-server, clickhouse-server, zookeeper
+#               -> the cluster mode's engines (cluster/, docs/scale-out.md): `npm run test:cluster`
+#                  and `npm run cluster` start them as child processes on free ports
 # Safe to run again; needs root (or sudo). Without them, the tests that need them skip, saying so,
 # and the grader runs learner code unsandboxed, saying so in its report.
 set -euo pipefail
@@ -14,8 +17,11 @@ command -v bwrap >/dev/null 2>&1 || want+=(bubblewrap)
 [ -x /usr/bin/chromium ] || want+=(chromium)
 { command -v promtool && command -v prometheus; } >/dev/null 2>&1 || want+=(prometheus)
 command -v wrk >/dev/null 2>&1 || want+=(wrk)
+[ -x /usr/sbin/nats-server ] || command -v nats-server >/dev/null 2>&1 || want+=(nats-server)
+[ -x /usr/sbin/clickhouse-server ] || command -v clickhouse-server >/dev/null 2>&1 || want+=(clickhouse-server)
+{ [ -f /usr/share/java/zookeeper.jar ] && command -v java; } >/dev/null 2>&1 || want+=(zookeeper default-jre-headless)
 if [ ${#want[@]} -eq 0 ]; then
-  echo "install-test-deps: bubblewrap, chromium, prometheus (with promtool) and wrk are already installed"
+  echo "install-test-deps: bubblewrap, chromium, prometheus (with promtool), wrk, nats-server, clickhouse-server and zookeeper are already installed"
   exit 0
 fi
 SUDO=""

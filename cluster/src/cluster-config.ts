@@ -8,16 +8,16 @@ export interface ClusterConfig {
   role: Role;
   /** NATS servers (any of the cluster's nodes; the client finds the rest). */
   nats: string[];
-  /** ClickHouse HTTP endpoint the node reads and writes. */
-  clickhouse: string;
+  /** ClickHouse HTTP endpoints: the replicas of the table, used one at a time, the next on failure. */
+  clickhouse: string[];
   /** The table queries read: `metrics`, or a Distributed table over shards. */
   table: string;
   /** This node's name: part of every batch id it publishes, the holder named in the alert lease. */
   nodeId: string;
   /** JetStream subjects `metrics.0..N-1`, chosen by client id. */
   partitions: number;
-  /** JetStream stream replicas: 1, or 3 on a 3-node NATS cluster. */
-  streamReplicas: number;
+  /** JetStream stream (and lease bucket) replicas: 1, or 3 on a NATS cluster of 3 or more. */
+  streamReplicas: 1 | 3;
   /** The alert lease expires this long after its holder's last renewal. */
   leaseTtlMs: number;
   /** Port of the small /health server of the store and alerts roles (0 = any). */
@@ -69,8 +69,8 @@ export function loadClusterConfig(argv: readonly string[], env: NodeJS.ProcessEn
   if (!(ROLES as readonly string[]).includes(role)) throw new ClusterConfigError(`--role must be one of ${ROLES.join(', ')} (got "${role}")`);
   const nats = (get('nats', 'METRICSTREAM_NATS') ?? 'nats://127.0.0.1:4222').split(',').map((s) => s.trim()).filter(Boolean);
   for (const url of nats) if (!/^nats:\/\/[^\s/]+:\d+$/.test(url)) throw new ClusterConfigError(`--nats: "${url}" is not nats://host:port (a comma-separated list of servers)`);
-  const clickhouse = get('clickhouse', 'METRICSTREAM_CLICKHOUSE') ?? 'http://127.0.0.1:8123';
-  if (!/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(clickhouse)) throw new ClusterConfigError(`--clickhouse: "${clickhouse}" is not http://host:port`);
+  const clickhouse = (get('clickhouse', 'METRICSTREAM_CLICKHOUSE') ?? 'http://127.0.0.1:8123').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const url of clickhouse) if (!/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(url)) throw new ClusterConfigError(`--clickhouse: "${url}" is not http://host:port (a comma-separated list of replicas)`);
   const table = get('table', 'METRICSTREAM_TABLE') ?? 'metrics';
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) throw new ClusterConfigError(`--table: "${table}" is not a table name (letters, digits, _)`);
   const nodeId = get('node-id', 'METRICSTREAM_NODE_ID') ?? `node-${process.pid}`;
@@ -78,11 +78,11 @@ export function loadClusterConfig(argv: readonly string[], env: NodeJS.ProcessEn
   return {
     role: role as Role,
     nats,
-    clickhouse: clickhouse.replace(/\/$/, ''),
+    clickhouse: clickhouse.map((url) => url.replace(/\/$/, '')),
     table,
     nodeId,
     partitions: int(get('partitions', 'METRICSTREAM_PARTITIONS'), 'partitions', 1, 1024, 8),
-    streamReplicas: int(get('stream-replicas', 'METRICSTREAM_STREAM_REPLICAS'), 'stream-replicas', 1, 5, 1),
+    streamReplicas: replicas(get('stream-replicas', 'METRICSTREAM_STREAM_REPLICAS')),
     leaseTtlMs: int(get('lease-ttl-ms', 'METRICSTREAM_LEASE_TTL_MS'), 'lease-ttl-ms', 500, 600_000, 10_000),
     healthPort: int(get('health-port', 'METRICSTREAM_HEALTH_PORT'), 'health-port', 0, 65_535, 0),
     serviceArgs,
@@ -94,4 +94,10 @@ function int(raw: string | undefined, flag: string, min: number, max: number, fa
   const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
   if (!(n >= min && n <= max)) throw new ClusterConfigError(`--${flag} must be an integer from ${min} to ${max} (got "${raw}")`);
   return n;
+}
+
+function replicas(raw: string | undefined): 1 | 3 {
+  if (raw === undefined || raw === '1') return 1;
+  if (raw === '3') return 3;
+  throw new ClusterConfigError(`--stream-replicas must be 1 or 3 (got "${raw}")`);
 }

@@ -11,7 +11,9 @@ import { materializeReference } from '../../grader/src/tree/materialize.ts';
  */
 export function buildClusterTree(out?: string): string {
   const tree = materializeReference(out);
-  // This file builds the tree and is not part of it.
-  cpSync(path.join(REPO_ROOT, 'cluster/src'), path.join(tree, 'cluster/src'), { recursive: true, filter: (src) => path.basename(src) !== 'tree.ts' });
+  // What builds and launches trees (this file, local/) is not part of one: a node runs main.ts and what it imports.
+  const src = path.join(REPO_ROOT, 'cluster/src');
+  const outside = new Set([path.join(src, 'tree.ts'), path.join(src, 'local')]);
+  cpSync(src, path.join(tree, 'cluster/src'), { recursive: true, filter: (from) => !outside.has(from) });
   return tree;
 }

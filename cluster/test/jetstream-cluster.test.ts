@@ -69,7 +69,7 @@ describe.skipIf(Boolean(missing))(`JetStream on a 3-node cluster${missing ? ` (s
     const publishLoop = async () => {
       while (next < TOTAL) {
         const i = next++;
-        const id = `${writer.idPrefix}-${i + 1}`; // the writer numbers batches in call order
+        const id = writer.batchId(i + 1); // the writer numbers batches in call order
         await writer.write(metrics(i)).then(
           () => {
             acked.add(id);

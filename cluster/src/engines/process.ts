@@ -107,6 +107,10 @@ export class EngineStartError extends Error {
   }
 }
 
+/** Kills of the engines still running, run when this process exits (one listener for all of them). */
+const runningChildren = new Set<() => void>();
+process.once('exit', () => runningChildren.forEach((kill) => kill()));
+
 /** Spawn an engine and wait until `ready()`; on failure it is stopped and the error carries its log. */
 export async function startEngine(spec: EngineSpec): Promise<EngineProcess> {
   // detached: its own process group, so a Ctrl-C meant for this process reaches it only through stop().
@@ -132,11 +136,11 @@ export async function startEngine(spec: EngineSpec): Promise<EngineProcess> {
   child.once('error', (err) => (spawnError = err));
   // A process that dies without stopping its engines must not leave them behind.
   const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
+  runningChildren.add(killOnExit);
   const exited = new Promise<void>((resolve) => {
     if (hasExited(child)) resolve();
     else child.once('exit', () => resolve());
-  }).then(() => void process.off('exit', killOnExit));
+  }).then(() => void runningChildren.delete(killOnExit));
 
   const engine: EngineProcess = {
     name: spec.name,

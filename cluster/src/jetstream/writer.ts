@@ -57,6 +57,11 @@ export interface JetStreamWriterStats {
 }
 
 const DEFAULT_PUBLISH_TIMEOUT_MS = 1000;
+/**
+ * Batch ids sort as strings in ClickHouse (ORDER BY ..., batch, seq): zero-padding keeps one node's
+ * batches in the order they were accepted, which decides `rate` between points of equal timestamp.
+ */
+const COUNTER_DIGITS = 12;
 const DEFAULT_RETRY_BUDGET_MS = 5000;
 
 /**
@@ -76,7 +81,7 @@ const DEFAULT_RETRY_BUDGET_MS = 5000;
 export class JetStreamWriter implements MetricWriter {
   private readonly js: JetStreamClient;
   /**
-   * Batch ids are `<idPrefix>-<n>`, n = 1, 2, ... in the order write() is called. The prefix is
+   * Batch ids are `<idPrefix>-<n>`, n = 1, 2, ... (zero-padded) in the order write() is called. The prefix is
    * unique per process start: a restarted node with the same nodeId must not reuse ids (JetStream
    * would drop its batches as duplicates, ClickHouse would replace rows with them).
    */
@@ -110,6 +115,11 @@ export class JetStreamWriter implements MetricWriter {
     void this.watchConnection();
   }
 
+  /** The id of the n-th batch write() was called with (1-based). */
+  batchId(n: number): string {
+    return `${this.idPrefix}-${String(n).padStart(COUNTER_DIGITS, '0')}`;
+  }
+
   stats(): JetStreamWriterStats {
     return { ...this.counters };
   }
@@ -118,7 +128,7 @@ export class JetStreamWriter implements MetricWriter {
   write(batch: Metric[]): Promise<void> {
     if (this.closed) return Promise.reject(new WriterClosedError());
     if (batch.length === 0) return Promise.resolve();
-    const stored: StoredBatch = { id: `${this.idPrefix}-${++this.counter}`, metrics: batch };
+    const stored: StoredBatch = { id: this.batchId(++this.counter), metrics: batch };
     const p = this.publish(subjectFor(batch[0]!.client, this.opts.partitions), stored).then(
       () => {
         this.counters.batches++;

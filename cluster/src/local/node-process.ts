@@ -11,7 +11,8 @@ export interface NodeSpec {
   role: Role;
   nodeId: string;
   nats: string[];
-  clickhouse: string;
+  /** The replicas' HTTP URLs. */
+  clickhouse: string[];
   table?: string;
   streamReplicas?: number;
   /** Folder for the node's data file (ingest nodes write none, but the service wants a path). */
@@ -24,7 +25,7 @@ export interface NodeSpec {
 
 export interface RunningNode {
   spec: NodeSpec;
-  /** HTTP: the API of ingest/query nodes, /health of store/alerts nodes. */
+  /** HTTP: the API of ingest, query and alerts nodes, /health of store nodes. */
   url: string;
   process: EngineProcess;
 }
@@ -44,10 +45,10 @@ export async function startNode(spec: NodeSpec): Promise<RunningNode> {
     '--nats',
     spec.nats.join(','),
     '--clickhouse',
-    spec.clickhouse,
+    spec.clickhouse.join(','),
     ...(spec.table ? ['--table', spec.table] : []),
     ...(spec.streamReplicas ? ['--stream-replicas', String(spec.streamReplicas)] : []),
-    ...(spec.role === 'store' || spec.role === 'alerts' ? ['--health-port', port] : ['--port', port]),
+    ...(spec.role === 'store' ? ['--health-port', port] : ['--port', port]),
     '--host',
     '127.0.0.1',
     '--data-file',

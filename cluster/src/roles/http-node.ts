@@ -1,15 +1,18 @@
-import type { ClickHouseClient } from '@clickhouse/client';
 import { loadConfig } from '../../../starter/src/config.ts';
 import { HttpError } from '../../../starter/src/http/errors.ts';
 import { ok } from '../../../starter/src/http/reply.ts';
 import type { Handler } from '../../../starter/src/http/router.ts';
 import type { Seams, StorageLifecycle } from '../../../starter/src/levels/seams.ts';
 import { isOverloadError } from '../../../starter/src/lib/overload.ts';
+import { compileMatchers } from '../../../starter/src/query/matchers.ts';
 import { parseRangeQuery } from '../../../starter/src/query/range-query.ts';
 import { createMetricStream, type MetricStream } from '../../../starter/src/service.ts';
 import type { SeriesStore } from '../../../starter/src/storage/series-store.ts';
 import type { MetricWriter } from '../../../starter/src/storage/writer.ts';
+import type { ClickHouseAccess } from '../clickhouse/endpoints.ts';
 import { runClickHouseQuery } from '../clickhouse/query.ts';
+import type { Lease } from '../jetstream/lease.ts';
+import { leasedAlerting, type LeasedAlertingStats } from './alerts.ts';
 import { StorageUnavailableError } from '../engine-errors.ts';
 
 /** What an HTTP node of the cluster keeps in memory: its own recent metrics, for the live dashboard. */
@@ -19,38 +22,58 @@ export interface HttpNodeParts {
   /** Ingest nodes: where accepted batches go (JetStream). Absent: this node refuses POST /metrics. */
   writer?: MetricWriter;
   /** Where GET /query reads. */
-  clickhouse: ClickHouseClient;
+  clickhouse: ClickHouseAccess;
   table: string;
+  /** Alerts nodes: the lease that makes this node the one evaluator (with --rules-file). */
+  alertLease?: Lease;
+}
+
+export interface HttpNode {
+  service: MetricStream;
+  /** The leased alerting's counters, on a node that evaluates rules. */
+  alertStats?: () => LeasedAlertingStats;
 }
 
 /**
- * An ingest or query node: the finished service, stateless. Its writer publishes to JetStream (a 200
- * once JetStream has the batch), GET /query reads ClickHouse, and memory holds only a recent window
- * of what this node took in (the dashboard's live view); no log, no segments, no alert rules (one
- * alerts node evaluates them for the whole cluster).
+ * An ingest, query or alerts node: the finished service, stateless. Its writer publishes to
+ * JetStream (a 200 once JetStream has the batch), GET /query reads ClickHouse, and memory holds
+ * only a recent window of what this node took in (the dashboard's live view); no log, no segments.
+ * Alert rules run only on a node given the lease (see roles/alerts.ts).
  */
-export async function startHttpNode(serviceArgs: readonly string[], parts: HttpNodeParts, log?: (line: string) => void): Promise<MetricStream> {
-  const config = await loadConfig(serviceArgs, process.env);
-  const { rulesFile, ...withoutRules } = config;
-  if (rulesFile) (log ?? console.log)(`note: --rules-file is ignored by ingest and query nodes; the alerts role evaluates ${rulesFile}`);
+export async function startHttpNode(serviceArgs: readonly string[], parts: HttpNodeParts, log: (line: string) => void = console.log): Promise<HttpNode> {
+  const loaded = await loadConfig(serviceArgs, process.env);
+  const { rulesFile, ...withoutRules } = loaded;
+  if (rulesFile && !parts.alertLease) log(`note: --rules-file is ignored by ingest and query nodes; the alerts role evaluates ${rulesFile}`);
+  const config = parts.alertLease ? loaded : withoutRules;
   const cacheMs = config.retentionMs > 0 ? config.retentionMs : DEFAULT_CACHE_MS;
-  return createMetricStream(withoutRules, {
-    ...(log ? { log } : {}),
+  let alertStats: (() => LeasedAlertingStats) | undefined;
+  const service = await createMetricStream(config, {
+    log,
     deployment: (seams: Seams): Seams => ({
       ...seams,
       writer: () => parts.writer ?? notAnIngestNode,
       query: (w) => clickhouseQueryRoute(parts, () => w.clock.now()),
-      storage: (w, store) => recentWindow(store, () => w.clock.now() - cacheMs),
+      // An alerts node's store is refilled from ClickHouse before each evaluation instead.
+      storage: (w, store) => (parts.alertLease ? { load: () => ({ loaded: 0, skipped: 0 }) } : recentWindow(store, () => w.clock.now() - cacheMs)),
+      alerting: (w, store) => {
+        const inner = seams.alerting(w, store);
+        if (!parts.alertLease || !rulesFile) return inner;
+        const leased = leasedAlerting(inner, store, { lease: parts.alertLease, clickhouse: parts.clickhouse, table: parts.table, rulesFile, now: () => w.clock.now(), log: w.log });
+        alertStats = leased.stats;
+        return leased;
+      },
     }),
   });
+  return { service, ...(alertStats ? { alertStats } : {}) };
 }
 
 /** GET /query from ClickHouse: the same parameters and answer as the embedded engine (see clickhouse/query.ts). */
 export function clickhouseQueryRoute(parts: Pick<HttpNodeParts, 'clickhouse' | 'table'>, now: () => number): Handler {
   return async ({ url }) => {
     const q = parseRangeQuery(url.searchParams, now()); // a bad parameter is a 400 before ClickHouse is asked
+    compileMatchers(q.matchers); // so is a regex the embedded engine refuses (the same 400 and message)
     try {
-      return ok(await runClickHouseQuery(parts.clickhouse, q, parts.table));
+      return ok(await parts.clickhouse.run((client) => runClickHouseQuery(client, q, parts.table)));
     } catch (err) {
       if (err instanceof HttpError || isOverloadError(err)) throw err;
       throw new StorageUnavailableError(err as Error);
