@@ -30,7 +30,7 @@ const BENCH_DIR = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
  * MetricStream keeps its per-client token bucket on (it runs on every request), with a limit a
  * single benchmark client cannot reach: the bench measures the service, not the limit.
  */
-function benchConfig(tree: string): string {
+export function benchConfig(tree: string): string {
   const file = path.join(tree, 'bench-config.json');
   writeFileSync(file, JSON.stringify({ rateLimit: { capacity: 2_000_000, refillTokens: 200_000, refillIntervalMs: 100 } }) + '\n');
   return file;

@@ -18,6 +18,8 @@ export interface ClusterConfig {
   partitions: number;
   /** JetStream stream (and lease bucket) replicas: 1, or 3 on a NATS cluster of 3 or more. */
   streamReplicas: 1 | 3;
+  /** Ingest: publishes awaiting JetStream's ack at once (default 2: the best of 1, 2 and 8 in `npm run bench:cluster`); beyond, requests share messages (group commit). */
+  publishInFlight: number;
   /** The alert lease expires this long after its holder's last renewal. */
   leaseTtlMs: number;
   /** Port of the small /health server of the store and alerts roles (0 = any). */
@@ -39,6 +41,7 @@ const OPTIONS = {
   partitions: { type: 'string' },
   'stream-replicas': { type: 'string' },
   'lease-ttl-ms': { type: 'string' },
+  'publish-in-flight': { type: 'string' },
   'health-port': { type: 'string' },
 } as const;
 
@@ -83,6 +86,7 @@ export function loadClusterConfig(argv: readonly string[], env: NodeJS.ProcessEn
     nodeId,
     partitions: int(get('partitions', 'METRICSTREAM_PARTITIONS'), 'partitions', 1, 1024, 8),
     streamReplicas: replicas(get('stream-replicas', 'METRICSTREAM_STREAM_REPLICAS')),
+    publishInFlight: int(get('publish-in-flight', 'METRICSTREAM_PUBLISH_IN_FLIGHT'), 'publish-in-flight', 1, 4096, 2),
     leaseTtlMs: int(get('lease-ttl-ms', 'METRICSTREAM_LEASE_TTL_MS'), 'lease-ttl-ms', 500, 600_000, 10_000),
     healthPort: int(get('health-port', 'METRICSTREAM_HEALTH_PORT'), 'health-port', 0, 65_535, 0),
     serviceArgs,

@@ -56,7 +56,7 @@ async function start(cfg: ClusterConfig): Promise<string> {
     role === 'alerts' || role === 'all'
       ? new Lease(nc, { holderId: `${cfg.nodeId}-${process.pid}`, ttlMs: cfg.leaseTtlMs, replicas: cfg.streamReplicas, log, onChange: (held) => log(held ? `node ${cfg.nodeId}: evaluating alerts (lease taken)` : `node ${cfg.nodeId}: standing by (lease not held)`) })
       : undefined;
-  const writer = role === 'ingest' || role === 'all' ? new JetStreamWriter(nc, { nodeId: cfg.nodeId, partitions: cfg.partitions, log }) : undefined;
+  const writer = role === 'ingest' || role === 'all' ? new JetStreamWriter(nc, { nodeId: cfg.nodeId, partitions: cfg.partitions, maxInFlight: cfg.publishInFlight, log }) : undefined;
   const node: HttpNode = await startHttpNode(cfg.serviceArgs, { ...(writer ? { writer } : {}), clickhouse, table: cfg.table, ...(lease ? { alertLease: lease } : {}) }, log);
   // The service closes its writer (waiting for publishes in flight) before the connection goes.
   stops.unshift(() => node.service.close());

@@ -112,6 +112,28 @@ describe.skipIf(Boolean(missing))(`JetStream writer and consumer on one nats-ser
     expect(writer.stats()).toMatchObject({ batches: N, metrics: 3 * N, failed: 0 });
   });
 
+  it('groups writes while its publishes are in flight (group commit): fewer messages, every metric once, in order', async () => {
+    const writer = new JetStreamWriter(nc, { nodeId: 'ingest-g', partitions: PARTITIONS, maxInFlight: 2 });
+    closers.push(() => writer.close());
+    const seen: StoredBatch[] = [];
+    const consumer = newConsumer(async (bs) => void seen.push(...bs));
+    await consumer.start();
+    const N = 600;
+    const results = await Promise.allSettled(Array.from({ length: N }, (_, i) => writer.write(metrics(i, 2))));
+    expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
+    const s = writer.stats();
+    expect(s).toMatchObject({ writes: N, metrics: 2 * N, failed: 0 });
+    expect(s.batches, 'concurrent writes shared messages').toBeLessThan(N / 4);
+    await until(() => seen.reduce((n, b) => n + b.metrics.length, 0) >= 2 * N, 15_000, 'all grouped metrics consumed');
+    await consumer.stop();
+    const values = seen.filter((b) => b.id.startsWith(writer.idPrefix)).flatMap((b) => b.metrics.map((m) => m.value));
+    expect(values.length).toBe(2 * N);
+    expect(new Set(values).size, 'each metric once').toBe(2 * N);
+    // One client's writes keep their call order inside and across its messages (one subject, ids in order).
+    const client0 = seen.filter((b) => b.id.startsWith(writer.idPrefix)).sort((a, b) => (a.id < b.id ? -1 : 1)).flatMap((b) => b.metrics.filter((m) => m.client === 'client-0').map((m) => m.value));
+    expect(client0).toEqual([...client0].sort((a, b) => a - b));
+  });
+
   it('terminates a message that is not a batch and goes on with the next ones', async () => {
     const writer = newWriter('ingest-b');
     const { got, sink } = recordingSink();

@@ -41,12 +41,21 @@ export interface JetStreamWriterOptions {
   partitions: number;
   /** Longest wait for one publish's ack. */
   publishTimeoutMs?: number;
-  /** Longest a write() keeps retrying (same message id) before it fails with a 503. */
+  /** Longest a write() keeps retrying (same message id) before it fails with a 503, counted from the write() call. */
   retryBudgetMs?: number;
+  /**
+   * Publishes awaiting their ack at once (default: no limit). At the limit, write()s wait and leave
+   * together, as one message (group commit): under load one R3 round trip carries many requests'
+   * metrics, which is what bounds a JetStream stream's throughput (its cost is per message).
+   */
+  maxInFlight?: number;
   log?: (line: string) => void;
 }
 
 export interface JetStreamWriterStats {
+  /** write() calls acknowledged. */
+  writes: number;
+  /** Messages acknowledged (a message carries one write, or several grouped). */
   batches: number;
   metrics: number;
   /** Publishes sent again after a timeout or no-responders (leader election, reconnect). */
@@ -63,6 +72,23 @@ const DEFAULT_PUBLISH_TIMEOUT_MS = 1000;
  */
 const COUNTER_DIGITS = 12;
 const DEFAULT_RETRY_BUDGET_MS = 5000;
+/** A group stops growing at this many metrics (a message stays far below the servers' 8 MB max_payload). */
+const MAX_GROUP_METRICS = 5000;
+
+/** A write() waiting for its message's ack. */
+interface PendingWrite {
+  metrics: Metric[];
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+/** write()s for one subject that leave as one message; the deadline is the first one's. */
+interface Group {
+  subject: string;
+  writes: PendingWrite[];
+  metrics: number;
+  deadline: number;
+}
 
 /**
  * The ingest node's MetricWriter: write() resolves once JetStream acknowledged the batch (stored on
@@ -89,12 +115,16 @@ export class JetStreamWriter implements MetricWriter {
   private counter = 0;
   private closed = false;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly maxInFlight: number;
+  /** Groups closed (full) and waiting for a slot, oldest first; then the open one of each subject. */
+  private readonly ready: Group[] = [];
+  private readonly open = new Map<string, Group>();
   /** When the connection was lost, while it is; undefined while connected. */
   private disconnectedAt: number | undefined;
   private readonly reconnectWaiters = new Set<() => void>();
   private readonly publishTimeoutMs: number;
   private readonly retryBudgetMs: number;
-  private readonly counters: JetStreamWriterStats = { batches: 0, metrics: 0, retries: 0, duplicates: 0, failed: 0 };
+  private readonly counters: JetStreamWriterStats = { writes: 0, batches: 0, metrics: 0, retries: 0, duplicates: 0, failed: 0 };
 
   /** Connect to `servers` and return a writer that owns (and closes) the connection. */
   static async connect(servers: string[], opts: JetStreamWriterOptions): Promise<JetStreamWriter> {
@@ -112,10 +142,11 @@ export class JetStreamWriter implements MetricWriter {
     this.idPrefix = `${opts.nodeId}-${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
     this.publishTimeoutMs = opts.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS;
     this.retryBudgetMs = opts.retryBudgetMs ?? DEFAULT_RETRY_BUDGET_MS;
+    this.maxInFlight = opts.maxInFlight ?? Infinity;
     void this.watchConnection();
   }
 
-  /** The id of the n-th batch write() was called with (1-based). */
+  /** The id of the n-th message published (1-based): without grouping, of the n-th write(). */
   batchId(n: number): string {
     return `${this.idPrefix}-${String(n).padStart(COUNTER_DIGITS, '0')}`;
   }
@@ -128,20 +159,63 @@ export class JetStreamWriter implements MetricWriter {
   write(batch: Metric[]): Promise<void> {
     if (this.closed) return Promise.reject(new WriterClosedError());
     if (batch.length === 0) return Promise.resolve();
-    const stored: StoredBatch = { id: this.batchId(++this.counter), metrics: batch };
-    const p = this.publish(subjectFor(batch[0]!.client, this.opts.partitions), stored).then(
+    const subject = subjectFor(batch[0]!.client, this.opts.partitions);
+    return new Promise<void>((resolve, reject) => {
+      const write: PendingWrite = { metrics: batch, resolve, reject };
+      const deadline = Date.now() + this.retryBudgetMs;
+      // A free slot and nobody waiting: off at once, alone (no added latency when the load is light).
+      if (this.inFlight.size < this.maxInFlight && this.ready.length === 0 && this.open.size === 0) return this.send({ subject, writes: [write], metrics: batch.length, deadline });
+      let group = this.open.get(subject);
+      if (group && group.metrics + batch.length > MAX_GROUP_METRICS) {
+        this.ready.push(group);
+        group = undefined;
+      }
+      if (!group) this.open.set(subject, (group = { subject, writes: [], metrics: 0, deadline }));
+      group.writes.push(write);
+      group.metrics += batch.length;
+    });
+  }
+
+  /** Publish a group as one message; its writes settle with the ack (or the failure). Then the next group. */
+  private send(group: Group): void {
+    const metrics = group.writes.length === 1 ? group.writes[0]!.metrics : group.writes.flatMap((w) => w.metrics);
+    const stored: StoredBatch = { id: this.batchId(++this.counter), metrics };
+    const done = this.publish(group.subject, stored, group.deadline).then(
       () => {
+        this.counters.writes += group.writes.length;
         this.counters.batches++;
-        this.counters.metrics += batch.length;
+        this.counters.metrics += metrics.length;
+        for (const w of group.writes) w.resolve();
       },
       (err: unknown) => {
-        this.counters.failed++;
-        throw err;
+        // Too large together, maybe not alone: each write on its own (each may still be too large).
+        if (err instanceof BatchTooLargeError && group.writes.length > 1) {
+          for (const w of group.writes) this.send({ ...group, writes: [w], metrics: w.metrics.length });
+          return;
+        }
+        this.counters.failed += group.writes.length;
+        for (const w of group.writes) w.reject(err);
       },
     );
-    const tracked = p.catch(() => undefined).finally(() => this.inFlight.delete(tracked));
+    const tracked: Promise<void> = done.finally(() => {
+      this.inFlight.delete(tracked);
+      this.pump();
+    });
     this.inFlight.add(tracked);
-    return p;
+  }
+
+  /** Fill the free slots with waiting groups, oldest first. */
+  private pump(): void {
+    while (this.inFlight.size < this.maxInFlight) {
+      let group = this.ready.shift();
+      if (!group) {
+        const first = this.open.entries().next();
+        if (first.done) return;
+        this.open.delete(first.value[0]);
+        group = first.value[1];
+      }
+      this.send(group);
+    }
   }
 
   /** Every batch published at once (each with its own id and retries); one outcome each, in order. */
@@ -149,20 +223,19 @@ export class JetStreamWriter implements MetricWriter {
     return Promise.all(batches.map((b) => this.write(b).then(() => undefined, (err: unknown) => toError(err))));
   }
 
-  /** Waits for the writes in flight (each bounded), then closes the connection if the writer opened it. */
+  /** Waits for the writes in flight and waiting (each bounded), then closes the connection if the writer opened it. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all(this.inFlight);
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
     if (this.ownsConnection) await this.nc.close();
   }
 
   /** Publish with the batch id as message id, retried on the errors a leader election or a reconnect gives. */
-  private async publish(subject: string, batch: StoredBatch): Promise<void> {
+  private async publish(subject: string, batch: StoredBatch, deadline: number): Promise<void> {
     const payload = encodeBatch(batch);
     const limit = this.nc.info?.max_payload;
     if (limit !== undefined && payload.length > limit) throw new BatchTooLargeError(payload.length, limit);
-    const deadline = Date.now() + this.retryBudgetMs;
     let last: Error | undefined;
     for (let attempt = 0; ; attempt++) {
       // While disconnected, publishing would only queue the batch in the client's buffer, to be sent
