@@ -1,5 +1,5 @@
 import type { NatsConnection } from 'nats';
-import { ConfigError } from '../../starter/src/config.ts';
+import { ConfigError, loadConfig } from '../../starter/src/config.ts';
 import { ClickHouseEndpoints } from './clickhouse/endpoints.ts';
 import { createSchema } from './clickhouse/schema.ts';
 import { sqlIdentifier } from './clickhouse/sql.ts';
@@ -9,6 +9,7 @@ import { connectNats, ensureMetricsStream } from './jetstream/stream.ts';
 import { JetStreamWriter } from './jetstream/writer.ts';
 import { startHealthServer } from './roles/health-server.ts';
 import { startHttpNode, type HttpNode } from './roles/http-node.ts';
+import { startRetention } from './roles/retention.ts';
 import { startStoreRole, type StoreRole } from './roles/store.ts';
 
 /**
@@ -48,6 +49,11 @@ async function start(cfg: ClusterConfig): Promise<string> {
     await retrying(`find the ${cfg.table} table`, () => ensureTable(clickhouse, cfg.table));
     store = await retrying('create the store consumer', () => startStoreRole(nc, clickhouse, cfg.table, log));
     stops.unshift(() => store!.stop()); // stop consuming before the connections close
+    const { retentionMs } = await loadConfig(cfg.serviceArgs, process.env);
+    if (retentionMs > 0) {
+      const retention = startRetention(clickhouse, cfg.table, retentionMs, log);
+      stops.unshift(async () => retention.stop());
+    }
   }
   if (role === 'store') return serveHealth(cfg, () => ({ role, nodeId: cfg.nodeId, clickhouse: clickhouse.active, consumer: store!.stats() }));
 

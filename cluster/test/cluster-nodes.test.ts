@@ -38,6 +38,7 @@ describe.skipIf(Boolean(missing))(`cluster nodes on single engines${missing ? ` 
   let clickhouse: RunningClickHouse;
   let ingest: RunningNode;
   let query: RunningNode;
+  let store: RunningNode;
   const alerts: RunningNode[] = [];
   const nodes: RunningNode[] = [];
 
@@ -48,7 +49,7 @@ describe.skipIf(Boolean(missing))(`cluster nodes on single engines${missing ? ` 
     const rulesFile = path.join(dir, 'rules.json');
     writeFileSync(rulesFile, JSON.stringify({ rules: [{ name: 'cpu_hot', query: 'name=cpu&agg=max', window: '1m', comparator: '>', threshold: 90, forMs: 0, severity: 'critical' }] }));
     const spec = (role: NodeSpec['role'], nodeId: string, args: string[] = []): NodeSpec => ({ tree, role, nodeId, nats: [nats.url], clickhouse: [clickhouse.url], dir: path.join(dir, nodeId), args });
-    const store = await startNode(spec('store', 'store-1'));
+    store = await startNode(spec('store', 'store-1', ['--retention', '2d']));
     nodes.push(store);
     [ingest, query] = await Promise.all([startNode(spec('ingest', 'ingest-1')), startNode(spec('query', 'query-1'))]);
     nodes.push(ingest, query);
@@ -124,6 +125,30 @@ describe.skipIf(Boolean(missing))(`cluster nodes on single engines${missing ? ` 
     }
     expect(count, 'every metric accepted while ClickHouse was down is stored once it is back').toBe(6);
   }, 120_000);
+
+  it('retention: a store node drops the day partitions older than --retention (at its start, then hourly)', async () => {
+    const DAY = 86_400_000;
+    const old = Date.now() - 5 * DAY;
+    const body = { metrics: [{ name: 'retained', value: 1, timestamp: old, tags: { age: 'old' } }, { name: 'retained', value: 2, tags: { age: 'new' } }] };
+    expect((await postMetrics(ingest.url, body)).status).toBe(200);
+    const ages = async () => ((await call(`${query.url}/query?name=retained&agg=count&start=${old - DAY}`)).body.series as { tags: { age: string } }[]).map((s) => s.tags.age).sort();
+    let seen: string[] = [];
+    for (let i = 0; i < 100 && seen.length < 2; i++) {
+      seen = await ages();
+      await sleep(100);
+    }
+    expect(seen, 'both points stored').toEqual(['new', 'old']);
+    // A store node runs retention when it starts: restart it.
+    await store.process.stop();
+    const again = await startNode(store.spec);
+    nodes[nodes.indexOf(store)] = again;
+    store = again;
+    for (let i = 0; i < 100 && seen.length > 1; i++) {
+      seen = await ages();
+      await sleep(100);
+    }
+    expect(seen, 'the 5-day-old point went with its partition, today\'s stayed').toEqual(['new']);
+  }, 60_000);
 
   it('NATS down: writes get a 503 with Retry-After within the retry budget, never a hang; 200s again after it returns', async () => {
     await nats.kill();
