@@ -4,6 +4,7 @@ import { ClickHouseEndpoints } from './clickhouse/endpoints.ts';
 import { createSchema } from './clickhouse/schema.ts';
 import { sqlIdentifier } from './clickhouse/sql.ts';
 import { ClusterConfigError, loadClusterConfig, type ClusterConfig } from './cluster-config.ts';
+import { kvAlertStates } from './jetstream/alert-states.ts';
 import { Lease } from './jetstream/lease.ts';
 import { connectNats, ensureMetricsStream } from './jetstream/stream.ts';
 import { JetStreamWriter } from './jetstream/writer.ts';
@@ -18,6 +19,11 @@ import { startStoreRole, type StoreRole } from './roles/store.ts';
  * serves (the local cluster waits for that line) and stops cleanly on SIGINT/SIGTERM. A store node
  * serves only GET /health; the others serve the service's API.
  */
+/** An engine that stayed unreachable (or refused) through the start-up retries. */
+class StartupError extends Error {
+  override name = 'StartupError';
+}
+
 const log = (line: string): void => console.log(line);
 const stops: (() => Promise<unknown>)[] = [];
 let config: ClusterConfig;
@@ -26,7 +32,7 @@ try {
   config = loadClusterConfig(process.argv.slice(2), process.env);
   url = await start(config);
 } catch (err) {
-  const known = err instanceof ClusterConfigError || err instanceof ConfigError || (err as Error).name === 'RulesError';
+  const known = err instanceof ClusterConfigError || err instanceof ConfigError || err instanceof StartupError || (err as Error).name === 'RulesError';
   console.error(known ? `error: ${(err as Error).message}` : `error: cannot start the node: ${(err as Error).stack ?? String(err)}`);
   await stopAll();
   process.exit(2);
@@ -36,7 +42,7 @@ log(`node ${config.nodeId} (${config.role}) ready: ${url}`);
 async function start(cfg: ClusterConfig): Promise<string> {
   const clickhouse = new ClickHouseEndpoints(cfg.clickhouse);
   stops.push(() => clickhouse.close());
-  const nc: NatsConnection = await connectNats(cfg.nats, `${cfg.role}-${cfg.nodeId}`);
+  const nc: NatsConnection = await retrying(`connect to NATS (${cfg.nats.join(', ')})`, () => connectNats(cfg.nats, `${cfg.role}-${cfg.nodeId}`));
   stops.push(() => nc.drain());
   // Every node may be the first: the stream is created (or brought to this config) by whoever starts.
   // A NATS cluster that has just started may still be electing its leaders: keep asking a while.
@@ -46,10 +52,10 @@ async function start(cfg: ClusterConfig): Promise<string> {
   const role = cfg.role;
   let store: StoreRole | undefined;
   if (role === 'store' || role === 'all') {
+    const { retentionMs } = await loadConfig(cfg.serviceArgs, process.env); // the service's flags, checked before anything starts
     await retrying(`find the ${cfg.table} table`, () => ensureTable(clickhouse, cfg.table));
     store = await retrying('create the store consumer', () => startStoreRole(nc, clickhouse, cfg.table, log));
     stops.unshift(() => store!.stop()); // stop consuming before the connections close
-    const { retentionMs } = await loadConfig(cfg.serviceArgs, process.env);
     if (retentionMs > 0) {
       const retention = startRetention(clickhouse, cfg.table, retentionMs, log);
       stops.unshift(async () => retention.stop());
@@ -63,7 +69,7 @@ async function start(cfg: ClusterConfig): Promise<string> {
       ? new Lease(nc, { holderId: `${cfg.nodeId}-${process.pid}`, ttlMs: cfg.leaseTtlMs, replicas: cfg.streamReplicas, log, onChange: (held) => log(held ? `node ${cfg.nodeId}: evaluating alerts (lease taken)` : `node ${cfg.nodeId}: standing by (lease not held)`) })
       : undefined;
   const writer = role === 'ingest' || role === 'all' ? new JetStreamWriter(nc, { nodeId: cfg.nodeId, partitions: cfg.partitions, maxInFlight: cfg.publishInFlight, log }) : undefined;
-  const node: HttpNode = await startHttpNode(cfg.serviceArgs, { ...(writer ? { writer } : {}), clickhouse, table: cfg.table, ...(lease ? { alertLease: lease } : {}) }, log);
+  const node: HttpNode = await startHttpNode(cfg.serviceArgs, { ...(writer ? { writer } : {}), clickhouse, table: cfg.table, ...(lease ? { alerts: { lease, states: kvAlertStates(nc, cfg.streamReplicas) } } : {}) }, log);
   // The service closes its writer (waiting for publishes in flight) before the connection goes.
   stops.unshift(() => node.service.close());
   if (lease) {
@@ -89,7 +95,7 @@ async function retrying<T>(what: string, step: () => Promise<T>, withinMs = 60_0
     try {
       return await step();
     } catch (err) {
-      if (Date.now() + delay > deadline) throw new Error(`could not ${what} within ${withinMs / 1000} s: ${(err as Error).message}`);
+      if (Date.now() + delay > deadline) throw new StartupError(`could not ${what} within ${withinMs / 1000} s: ${(err as Error).message}`);
       log(`node: could not ${what} yet (${(err as Error).message}); retrying in ${delay} ms`);
       await new Promise((r) => setTimeout(r, delay));
     }

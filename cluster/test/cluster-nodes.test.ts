@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,6 +42,8 @@ describe.skipIf(Boolean(missing))(`cluster nodes on single engines${missing ? ` 
   let query: RunningNode;
   let store: RunningNode;
   const alerts: RunningNode[] = [];
+  let webhook: http.Server;
+  const notifications: { id: string; rule: string; status: string; firedAt?: number }[] = [];
   const nodes: RunningNode[] = [];
 
   beforeAll(async () => {
@@ -47,7 +51,23 @@ describe.skipIf(Boolean(missing))(`cluster nodes on single engines${missing ? ` 
     const tree = buildClusterTree(path.join(dir, 'tree'));
     [nats, clickhouse] = await Promise.all([startNats({ dir: path.join(dir, 'nats') }), startClickHouse({ dir: path.join(dir, 'clickhouse') })]);
     const rulesFile = path.join(dir, 'rules.json');
-    writeFileSync(rulesFile, JSON.stringify({ rules: [{ name: 'cpu_hot', query: 'name=cpu&agg=max', window: '1m', comparator: '>', threshold: 90, forMs: 0, severity: 'critical' }] }));
+    webhook = http.createServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8').on('data', (c: string) => (body += c));
+      req.on('end', () => {
+        notifications.push(JSON.parse(body) as { id: string; rule: string; status: string; firedAt?: number });
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
+    const webhookUrl = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/alerts`;
+    writeFileSync(
+      rulesFile,
+      JSON.stringify({
+        rules: [{ name: 'cpu_hot', query: 'name=cpu&agg=max', window: '1m', comparator: '>', threshold: 90, forMs: 0, severity: 'critical' }],
+        webhook: { url: webhookUrl, maxAttempts: 1, retryBaseMs: 100, timeoutMs: 2000 },
+      }),
+    );
     const spec = (role: NodeSpec['role'], nodeId: string, args: string[] = []): NodeSpec => ({ tree, role, nodeId, nats: [nats.url], clickhouse: [clickhouse.url], dir: path.join(dir, nodeId), args });
     store = await startNode(spec('store', 'store-1', ['--retention', '2d']));
     nodes.push(store);
@@ -64,6 +84,7 @@ describe.skipIf(Boolean(missing))(`cluster nodes on single engines${missing ? ` 
   afterAll(async () => {
     await Promise.all(nodes.map((n) => n.process.stop()));
     await Promise.all([nats?.stop(), clickhouse?.stop()]);
+    webhook?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 
@@ -84,26 +105,48 @@ describe.skipIf(Boolean(missing))(`cluster nodes on single engines${missing ? ` 
     expect(durable.status).toBe(400);
   });
 
-  it('one alert evaluator: the lease holder evaluates, the other stands by and takes over when it dies', async () => {
-    const firing = async (node: RunningNode) => ((await call(`${node.url}/alerts`)).body.alerts as { rule: string; status: string }[]).find((a) => a.rule === 'cpu_hot')?.status;
+  it('one alert evaluator: the holder evaluates and notifies, the standby takes over when it dies and does not notify again', async () => {
+    type View = { rule: string; status: string; firedAt?: number };
+    const cpuHot = async (node: RunningNode) => ((await call(`${node.url}/alerts`)).body.alerts as View[]).find((a) => a.rule === 'cpu_hot');
     expect((await postMetrics(ingest.url, cpu(99))).status).toBe(200);
     let holder: RunningNode | undefined;
+    let firedAt: number | undefined;
     const deadline = Date.now() + 30_000;
     while (!holder && Date.now() < deadline) {
-      for (const node of alerts) if ((await firing(node)) === 'firing') holder = node;
+      for (const node of alerts) {
+        const view = await cpuHot(node);
+        if (view?.status === 'firing') [holder, firedAt] = [node, view.firedAt];
+      }
       await sleep(200);
     }
     expect(holder, 'an alerts node evaluated the rule on the cluster data and fired').toBeDefined();
     const standby = alerts.find((n) => n !== holder)!;
-    expect(await firing(standby), 'the standby never evaluated').toBe('inactive');
+    expect((await cpuHot(standby))?.status, 'the standby never evaluated').toBe('inactive');
     const killedAt = Date.now();
     await holder!.process.kill();
-    while ((await firing(standby)) !== 'firing') {
+    let after: View | undefined;
+    while ((after = await cpuHot(standby))?.status !== 'firing') {
       expect(Date.now() - killedAt, 'the standby took over within a few lease TTLs').toBeLessThan(LEASE_TTL_MS * 5);
       await sleep(100);
     }
-    console.log(`alert lease: standby ${standby.spec.nodeId} fired ${Date.now() - killedAt} ms after the holder's kill -9 (lease ttl ${LEASE_TTL_MS} ms)`);
+    const tookOverMs = Date.now() - killedAt;
+    await sleep(1000); // five more evaluations by the new holder
+    const firing = notifications.filter((n) => n.rule === 'cpu_hot' && n.status === 'firing');
+    console.log(`alert lease: standby ${standby.spec.nodeId} took over ${tookOverMs} ms after the holder's kill -9 (lease ttl ${LEASE_TTL_MS} ms); firing notifications: ${firing.length}`);
+    expect(after!.firedAt, 'the same episode continues on the new holder').toBe(firedAt);
+    expect(firing.map((n) => n.id), 'one firing notification for the episode, not one per evaluator').toHaveLength(1);
   }, 60_000);
+
+  it("GET /series on a query node lists the cluster's series (the dashboard's picker), from ClickHouse", async () => {
+    expect((await postMetrics(ingest.url, cpu(5, 'picker'))).status).toBe(200);
+    let hosts: string[] = [];
+    for (let i = 0; i < 100 && !hosts.includes('picker'); i++) {
+      const { metrics } = (await call(`${query.url}/series`)).body as { metrics: { name: string; series: { host?: string }[] }[] };
+      hosts = metrics.find((m) => m.name === 'cpu')?.series.map((s) => s.host ?? '') ?? [];
+      if (!hosts.includes('picker')) await sleep(100);
+    }
+    expect(hosts).toContain('picker');
+  });
 
   it('ClickHouse down: queries get a 503 at once, writes still get 200s (JetStream holds them), stored after it returns', async () => {
     const before = await postMetrics(ingest.url, cpu(1, 'ch-down'));

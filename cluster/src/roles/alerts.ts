@@ -1,3 +1,4 @@
+import { AlertManager, type AlertSnapshot } from '../../../starter/src/alerts/alert-manager.ts';
 import { loadServiceRules } from '../../../starter/src/alerts/service-rules.ts';
 import type { AlertingParts } from '../../../starter/src/levels/seams.ts';
 import type { SeriesStore } from '../../../starter/src/storage/series-store.ts';
@@ -5,8 +6,15 @@ import type { ClickHouseAccess } from '../clickhouse/endpoints.ts';
 import { readWindow } from '../clickhouse/window.ts';
 import type { Lease } from '../jetstream/lease.ts';
 
+/** Where the holder keeps the rules' states for its successor (a KV bucket without expiry). */
+export interface AlertStateStore {
+  load(): Promise<AlertSnapshot | undefined>;
+  save(snapshot: AlertSnapshot): Promise<void>;
+}
+
 export interface LeasedAlertingOptions {
   lease: Lease;
+  states: AlertStateStore;
   clickhouse: ClickHouseAccess;
   table: string;
   rulesFile: string;
@@ -21,21 +29,28 @@ export interface LeasedAlertingStats {
   standby: number;
   /** Evaluations skipped because ClickHouse could not be read (states kept as they were). */
   readFailures: number;
+  /** Times this node took the lease over and continued from the saved states. */
+  restores: number;
 }
 
 /**
  * The finished service's alerting (AlertManager: rules, states, webhook) made safe to run on several
  * nodes: a tick evaluates only while this node holds the lease, on a store refilled from ClickHouse
  * with the rules' windows. The standby nodes keep ticking and take over when the holder's lease
- * lapses, so the rules keep being evaluated with at most one evaluator at a time.
+ * lapses, so the rules keep being evaluated with at most one evaluator at a time. The holder saves
+ * the rules' states after each evaluation and a new holder starts from them: an alert firing when
+ * its evaluator died stays the same episode, and is not notified again.
  */
 export function leasedAlerting(inner: AlertingParts, store: SeriesStore, opts: LeasedAlertingOptions): AlertingParts & { stats(): LeasedAlertingStats } {
   const { rules } = loadServiceRules(opts.rulesFile);
   const names = [...new Set(rules.map((r) => r.state.metric))];
   const longestWindow = Math.max(0, ...rules.map((r) => r.windowMs));
-  const counters: LeasedAlertingStats = { evaluations: 0, standby: 0, readFailures: 0 };
+  const counters: LeasedAlertingStats = { evaluations: 0, standby: 0, readFailures: 0, restores: 0 };
+  const manager = inner.alerts instanceof AlertManager ? inner.alerts : undefined;
   let timer: NodeJS.Timeout | undefined;
   let running = false;
+  /** Whether this holding of the lease has loaded the last holder's states yet. */
+  let continued = false;
 
   const tick = async (): Promise<void> => {
     if (running) return; // a slow read must not pile ticks up
@@ -43,7 +58,23 @@ export function leasedAlerting(inner: AlertingParts, store: SeriesStore, opts: L
     try {
       if (!opts.lease.held()) {
         counters.standby++;
+        continued = false;
         return;
+      }
+      if (!continued && manager) {
+        // Taking over: go on from where the last holder was, or a firing rule would fire (and notify) again.
+        let saved: AlertSnapshot | undefined;
+        try {
+          saved = await opts.states.load();
+        } catch (err) {
+          opts.log(`alerts: previous states unreadable, evaluation skipped (${(err as Error).message})`);
+          return;
+        }
+        if (saved) {
+          manager.restore(saved);
+          counters.restores++;
+        }
+        continued = true;
       }
       const now = opts.now();
       let points;
@@ -61,6 +92,7 @@ export function leasedAlerting(inner: AlertingParts, store: SeriesStore, opts: L
       store.add(points);
       inner.alerts.evaluate();
       counters.evaluations++;
+      if (manager && opts.lease.held()) await opts.states.save(manager.snapshot()).catch((err: unknown) => opts.log(`alerts: could not save the states (${(err as Error).message})`));
     } finally {
       running = false;
     }

@@ -11,8 +11,9 @@ import type { SeriesStore } from '../../../starter/src/storage/series-store.ts';
 import type { MetricWriter } from '../../../starter/src/storage/writer.ts';
 import type { ClickHouseAccess } from '../clickhouse/endpoints.ts';
 import { runClickHouseQuery } from '../clickhouse/query.ts';
+import { CATALOG_WINDOW_MS, readCatalog } from '../clickhouse/window.ts';
 import type { Lease } from '../jetstream/lease.ts';
-import { leasedAlerting, type LeasedAlertingStats } from './alerts.ts';
+import { leasedAlerting, type AlertStateStore, type LeasedAlertingStats } from './alerts.ts';
 import { StorageUnavailableError } from '../engine-errors.ts';
 
 /** What an HTTP node of the cluster keeps in memory: its own recent metrics, for the live dashboard. */
@@ -24,8 +25,8 @@ export interface HttpNodeParts {
   /** Where GET /query reads. */
   clickhouse: ClickHouseAccess;
   table: string;
-  /** Alerts nodes: the lease that makes this node the one evaluator (with --rules-file). */
-  alertLease?: Lease;
+  /** Alerts nodes: the lease that makes this node the one evaluator (with --rules-file), and where the states pass on. */
+  alerts?: { lease: Lease; states: AlertStateStore };
 }
 
 export interface HttpNode {
@@ -43,8 +44,8 @@ export interface HttpNode {
 export async function startHttpNode(serviceArgs: readonly string[], parts: HttpNodeParts, log: (line: string) => void = console.log): Promise<HttpNode> {
   const loaded = await loadConfig(serviceArgs, process.env);
   const { rulesFile, ...withoutRules } = loaded;
-  if (rulesFile && !parts.alertLease) log(`note: --rules-file is ignored by ingest and query nodes; the alerts role evaluates ${rulesFile}`);
-  const config = parts.alertLease ? loaded : withoutRules;
+  if (rulesFile && !parts.alerts) log(`note: --rules-file is ignored by ingest and query nodes; the alerts role evaluates ${rulesFile}`);
+  const config = parts.alerts ? loaded : withoutRules;
   const cacheMs = config.retentionMs > 0 ? config.retentionMs : DEFAULT_CACHE_MS;
   let alertStats: (() => LeasedAlertingStats) | undefined;
   const service = await createMetricStream(config, {
@@ -54,11 +55,13 @@ export async function startHttpNode(serviceArgs: readonly string[], parts: HttpN
       writer: () => parts.writer ?? notAnIngestNode,
       query: (w) => clickhouseQueryRoute(parts, () => w.clock.now()),
       // An alerts node's store is refilled from ClickHouse before each evaluation instead.
-      storage: (w, store) => (parts.alertLease ? { load: () => ({ loaded: 0, skipped: 0 }) } : recentWindow(store, () => w.clock.now() - cacheMs)),
+      storage: (w, store) => (parts.alerts ? { load: () => ({ loaded: 0, skipped: 0 }) } : recentWindow(store, () => w.clock.now() - cacheMs)),
+      // The dashboard's picker lists the cluster's series, not only what this node took in.
+      extensions: [...seams.extensions, (w) => ({ routes: { '/series': { GET: clickhouseCatalogRoute(parts, () => w.clock.now()) } } })],
       alerting: (w, store) => {
         const inner = seams.alerting(w, store);
-        if (!parts.alertLease || !rulesFile) return inner;
-        const leased = leasedAlerting(inner, store, { lease: parts.alertLease, clickhouse: parts.clickhouse, table: parts.table, rulesFile, now: () => w.clock.now(), log: w.log });
+        if (!parts.alerts || !rulesFile) return inner;
+        const leased = leasedAlerting(inner, store, { ...parts.alerts, clickhouse: parts.clickhouse, table: parts.table, rulesFile, now: () => w.clock.now(), log: w.log });
         alertStats = leased.stats;
         return leased;
       },
@@ -76,6 +79,18 @@ export function clickhouseQueryRoute(parts: Pick<HttpNodeParts, 'clickhouse' | '
       return ok(await parts.clickhouse.run((client) => runClickHouseQuery(client, q, parts.table)));
     } catch (err) {
       if (err instanceof HttpError || isOverloadError(err)) throw err;
+      throw new StorageUnavailableError(err as Error);
+    }
+  };
+}
+
+/** GET /series from ClickHouse: the series with points in the last day (see clickhouse/window.ts). */
+export function clickhouseCatalogRoute(parts: Pick<HttpNodeParts, 'clickhouse' | 'table'>, now: () => number): Handler {
+  return async () => {
+    const to = now();
+    try {
+      return ok({ metrics: await parts.clickhouse.run((client) => readCatalog(client, to - CATALOG_WINDOW_MS, to, parts.table)) });
+    } catch (err) {
       throw new StorageUnavailableError(err as Error);
     }
   };

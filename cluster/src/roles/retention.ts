@@ -25,12 +25,7 @@ export function startRetention(clickhouse: ClickHouseAccess, table: string, rete
       log(`retention: could not drop expired partitions (${(err as Error).message}); next try in ${RETENTION_EVERY_MS / 60_000} min`);
     }
   };
-  const first = run();
+  void run();
   const timer = setInterval(() => void run(), RETENTION_EVERY_MS).unref();
-  return {
-    stop: () => {
-      clearInterval(timer);
-      void first;
-    },
-  };
+  return { stop: () => clearInterval(timer) };
 }

@@ -30,6 +30,8 @@ export interface ManagedAlertView extends AlertState {
 
 const HISTORY = 20;
 
+export type AlertSnapshot = Record<string, { state: AlertState; history: Transition[] }>;
+
 /**
  * The finished service's alerting: each rule's query value over its window, phase 0's state
  * machine (nextAlertState) for pending/firing/resolved, a short history, and a webhook
@@ -85,6 +87,24 @@ export class AlertManager {
       ...this.states.get(r.state.name)!,
       history: [...this.histories.get(r.state.name)!],
     }));
+  }
+
+  /** Each rule's state and recent transitions: what a successor continues from (the cluster's alerts nodes). */
+  snapshot(): AlertSnapshot {
+    return Object.fromEntries(this.rules.map((r) => [r.state.name, { state: this.states.get(r.state.name)!, history: [...this.histories.get(r.state.name)!] }]));
+  }
+
+  /**
+   * Continue from another evaluator's snapshot: a rule firing there is firing here, in the same
+   * episode (same firedAt), so the next evaluation sends nothing new. Rules it does not name keep theirs.
+   */
+  restore(snapshot: AlertSnapshot): void {
+    for (const r of this.rules) {
+      const saved = snapshot[r.state.name];
+      if (!saved) continue;
+      this.states.set(r.state.name, saved.state);
+      this.histories.set(r.state.name, saved.history.slice(-HISTORY));
+    }
   }
 
   start(intervalMs: number): void {
