@@ -1,15 +1,14 @@
 import type { NatsConnection } from 'nats';
 import { ConfigError, loadConfig } from '../../starter/src/config.ts';
 import { ClickHouseEndpoints } from './clickhouse/endpoints.ts';
-import { createSchema } from './clickhouse/schema.ts';
-import { sqlIdentifier } from './clickhouse/sql.ts';
+import { createSchema, tableExists } from './clickhouse/schema.ts';
 import { ClusterConfigError, loadClusterConfig, type ClusterConfig } from './cluster-config.ts';
 import { kvAlertStates } from './jetstream/alert-states.ts';
 import { Lease } from './jetstream/lease.ts';
 import { connectNats, ensureMetricsStream } from './jetstream/stream.ts';
 import { JetStreamWriter } from './jetstream/writer.ts';
 import { startHealthServer } from './roles/health-server.ts';
-import { startHttpNode, type HttpNode } from './roles/http-node.ts';
+import { startHttpNode } from './roles/http-node.ts';
 import { startRetention } from './roles/retention.ts';
 import { startStoreRole, type StoreRole } from './roles/store.ts';
 
@@ -69,21 +68,20 @@ async function start(cfg: ClusterConfig): Promise<string> {
       ? new Lease(nc, { holderId: `${cfg.nodeId}-${process.pid}`, ttlMs: cfg.leaseTtlMs, replicas: cfg.streamReplicas, log, onChange: (held) => log(held ? `node ${cfg.nodeId}: evaluating alerts (lease taken)` : `node ${cfg.nodeId}: standing by (lease not held)`) })
       : undefined;
   const writer = role === 'ingest' || role === 'all' ? new JetStreamWriter(nc, { nodeId: cfg.nodeId, partitions: cfg.partitions, maxInFlight: cfg.publishInFlight, log }) : undefined;
-  const node: HttpNode = await startHttpNode(cfg.serviceArgs, { ...(writer ? { writer } : {}), clickhouse, table: cfg.table, ...(lease ? { alerts: { lease, states: kvAlertStates(nc, cfg.streamReplicas) } } : {}) }, log);
+  const service = await startHttpNode(cfg.serviceArgs, { ...(writer ? { writer } : {}), clickhouse, table: cfg.table, ...(lease ? { alerts: { lease, states: kvAlertStates(nc, cfg.streamReplicas) } } : {}) }, log);
   // The service closes its writer (waiting for publishes in flight) before the connection goes.
-  stops.unshift(() => node.service.close());
+  stops.unshift(() => service.close());
   if (lease) {
     await retrying('open the lease bucket', () => lease.start());
     stops.unshift(() => lease.stop());
   }
-  const { url: served } = await node.service.listen();
+  const { url: served } = await service.listen();
   return served;
 }
 
 /** A store node alone creates the table when the server has none (one server, no replication); a replicated setup creates its own (see local/). */
 async function ensureTable(clickhouse: ClickHouseEndpoints, table: string): Promise<void> {
-  const exists = await clickhouse.run(async (client) => (await (await client.query({ query: `EXISTS TABLE ${sqlIdentifier(table)}`, format: 'JSONEachRow' })).json<{ result: number }>())[0]?.result === 1);
-  if (exists) return;
+  if (await clickhouse.run((client) => tableExists(client, table))) return;
   await clickhouse.run((client) => createSchema(client, { table }));
   log(`created table ${table} on ${clickhouse.active}`);
 }

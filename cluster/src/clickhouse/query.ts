@@ -2,8 +2,8 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { RE2JS } from 're2js';
 import type { TagMatcher } from '../../../starter/src/query/matchers.ts';
 import type { QueryAgg } from '../../../starter/src/query/query-agg.ts';
-import type { RangeQuery, RangeResult } from '../../../starter/src/query/range-query.ts';
-import { METRICS_TABLE } from './schema.ts';
+import { rangeResult, type RangeQuery, type RangeResult } from '../../../starter/src/query/range-query.ts';
+import { METRICS_TABLE, tagsOf } from './schema.ts';
 import { sqlIdentifier, sqlInteger, sqlString } from './sql.ts';
 
 /**
@@ -33,16 +33,7 @@ export async function runClickHouseQuery(client: ClickHouseClient, q: RangeQuery
     .filter(([, s]) => s.points.length > 0)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([, s]) => s);
-  return {
-    name: q.name,
-    agg: q.agg,
-    start: q.start,
-    end: q.end,
-    ...(q.step === undefined ? {} : { step: q.step }),
-    matchers: q.matchers.map((m) => `${m.key}${m.op}${m.value}`),
-    series,
-    pointsScanned,
-  };
+  return rangeResult(q, series, pointsScanned);
 }
 
 /** One (series, bucket) of the answer: Int64 and UInt64 come as strings in JSON. */
@@ -156,11 +147,4 @@ function endsQuoted(pattern: string): boolean {
     }
   }
   return quoted;
-}
-
-function tagsOf(keys: readonly string[], values: readonly string[]): Record<string, string> {
-  const tags: Record<string, string> = {};
-  // defineProperty: a tag named __proto__ is a tag like any other, as in the embedded store.
-  keys.forEach((k, i) => Object.defineProperty(tags, k, { value: values[i]!, enumerable: true, writable: true, configurable: true }));
-  return tags;
 }

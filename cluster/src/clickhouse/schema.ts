@@ -79,3 +79,17 @@ export function metricsTableDdl(table: string, replicated: boolean): string {
 PARTITION BY intDiv(ts, ${MS_PER_DAY})
 ORDER BY (name, series, ts, batch, seq)`;
 }
+
+/** A row's tags from its tag_keys and tag_values columns. */
+export function tagsOf(keys: readonly string[], values: readonly string[]): Record<string, string> {
+  const tags: Record<string, string> = {};
+  // defineProperty: a tag named __proto__ is a tag like any other, as in the embedded store.
+  keys.forEach((k, i) => Object.defineProperty(tags, k, { value: values[i]!, enumerable: true, writable: true, configurable: true }));
+  return tags;
+}
+
+/** Whether the server `client` talks to has a table called `table` (in its current database). */
+export async function tableExists(client: ClickHouseClient, table: string): Promise<boolean> {
+  const result = await client.query({ query: `EXISTS TABLE ${sqlIdentifier(table)}`, format: 'JSONEachRow' });
+  return (await result.json<{ result: number }>())[0]?.result === 1;
+}

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Metric } from '../../../starter/src/ingest/metric.ts';
-import { METRICS_TABLE } from './schema.ts';
+import { METRICS_TABLE, tagsOf } from './schema.ts';
 import { sqlIdentifier, sqlInteger, sqlString } from './sql.ts';
 
 /**
@@ -14,7 +14,7 @@ export async function readWindow(client: ClickHouseClient, names: readonly strin
     WHERE name IN (${names.map(sqlString).join(', ')}) AND ts >= ${sqlInteger(from)} AND ts <= ${sqlInteger(to)}
     ORDER BY series, ts, batch, seq`;
   const rows = await (await client.query({ query, format: 'JSONEachRow' })).json<{ name: string; tk: string[]; tv: string[]; ts: string; value: number }>();
-  return rows.map((r) => ({ name: r.name, tags: Object.fromEntries(r.tk.map((k, i) => [k, r.tv[i]!])), timestamp: Number(r.ts), value: r.value, client: '' }));
+  return rows.map((r) => ({ name: r.name, tags: tagsOf(r.tk, r.tv), timestamp: Number(r.ts), value: r.value, client: '' }));
 }
 
 /** The catalogue's span: series seen in the last day (the whole table would be a full scan). */
@@ -34,7 +34,7 @@ export async function readCatalog(client: ClickHouseClient, from: number, to: nu
   for (const r of rows) {
     let list = byName.get(r.name);
     if (!list) byName.set(r.name, (list = []));
-    list.push(Object.fromEntries(r.tk.map((k, i) => [k, r.tv[i]!])));
+    list.push(tagsOf(r.tk, r.tv));
   }
   return [...byName.entries()].map(([name, series]) => ({ name, series }));
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { EngineStartError, findExecutable, freePort, missingBinary, startEngine, type EngineProcess, type RestartableEngine } from './process.ts';
+import { EngineStartError, findExecutable, freePort, missingBinary, restartable, startEngine, type RestartableEngine } from './process.ts';
 
 /**
  * clickhouse-server (Debian's 18.16) in a folder of its own: config, users, data and logs, on free
@@ -91,33 +91,16 @@ function prepareServer(binary: string, name: string, opts: ClickHouseOptions, po
   const configFile = path.join(dir, 'config.xml');
   writeFileSync(configFile, serverConfig(dir, ports, opts));
   writeFileSync(path.join(dir, 'users.xml'), USERS_XML);
-  let current: EngineProcess | undefined;
-  return {
-    name,
-    url: `http://127.0.0.1:${ports.http}`,
-    httpPort: ports.http,
-    tcpPort: ports.tcp,
-    interserverPort: ports.interserver,
-    dir,
-    get pid() {
-      return current?.pid ?? -1;
-    },
-    get process() {
-      if (!current) throw new Error(`${name} was never started`);
-      return current;
-    },
-    stop: async () => void (await current?.stop()),
-    kill: async () => void (await current?.kill()),
-    restart: async () => {
-      if (current?.running()) throw new Error(`${name} is running: stop or kill it before restart()`);
-      // Read back through the HTTP port by the readiness check: the server answering is this one, not
-      // another that holds the port (a second server that fails to bind takes a moment to exit).
-      const token = `${name}-${randomUUID()}`;
-      writeFileSync(path.join(dir, 'user_files', IDENTITY_FILE), `${token}\n`);
-      const ready = async () => (await get(ports.http, '/ping')) === 'Ok.' && (await get(ports.http, IDENTITY_QUERY)) === token;
-      current = await startEngine({ name, binary, args: [`--config-file=${configFile}`], cwd: dir, ready, readyWithinMs: 30_000 });
-    },
-  };
+  const handle = restartable(name, () => {
+    // Read back through the HTTP port by the readiness check: the server answering is this one, not
+    // another that holds the port (a second server that fails to bind takes a moment to exit).
+    const token = `${name}-${randomUUID()}`;
+    writeFileSync(path.join(dir, 'user_files', IDENTITY_FILE), `${token}\n`);
+    const ready = async () => (await get(ports.http, '/ping')) === 'Ok.' && (await get(ports.http, IDENTITY_QUERY)) === token;
+    return startEngine({ name, binary, args: [`--config-file=${configFile}`], cwd: dir, ready, readyWithinMs: 30_000 });
+  });
+  // Assigned onto the handle, which keeps its pid/process getters (a spread would freeze them).
+  return Object.assign(handle, { name, url: `http://127.0.0.1:${ports.http}`, httpPort: ports.http, tcpPort: ports.tcp, interserverPort: ports.interserver, dir });
 }
 
 const IDENTITY_FILE = 'instance-token';

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { EngineStartError, findExecutable, freePort, missingBinary, sleep, startEngine, type EngineProcess, type RestartableEngine } from './process.ts';
+import { EngineStartError, findExecutable, freePort, missingBinary, restartable, sleep, startEngine, type RestartableEngine } from './process.ts';
 
 /**
  * nats-server with JetStream, one node or a 3-node cluster, each on free loopback ports with its
@@ -82,30 +82,15 @@ function prepareNode(dir: string, name: string, ports: NodePorts, routes: string
   const configFile = path.join(home, 'nats.conf');
   writeFileSync(configFile, natsConfig(name, ports, storeDir, routes));
   const binary = findExecutable('nats-server');
-  let current: EngineProcess | undefined;
   // /healthz is 200 once JetStream is up and, on a cluster node, current with the meta group and
   // its streams: a restarted node is back as a member, not just listening.
   const ready = () => healthy(ports.monitorPort);
-  return {
-    name,
-    url: `nats://127.0.0.1:${ports.port}`,
-    port: ports.port,
-    monitorPort: ports.monitorPort,
-    get pid() {
-      return current?.pid ?? -1;
-    },
-    get process() {
-      if (!current) throw new Error(`${name} was never started`);
-      return current;
-    },
-    stop: async () => void (await current?.stop()),
-    kill: async () => void (await current?.kill()),
-    restart: async () => {
-      if (!binary) throw new EngineStartError(name, 'could not start', natsMissing() ?? '');
-      if (current?.running()) throw new Error(`${name} is running: stop or kill it before restart()`);
-      current = await startEngine({ name, binary, args: ['-c', configFile], cwd: home, ready, readyWithinMs: 20_000 });
-    },
-  };
+  // Assigned onto the handle, which keeps its pid/process getters (a spread would freeze them).
+  const handle = restartable(name, async () => {
+    if (!binary) throw new EngineStartError(name, 'could not start', natsMissing() ?? '');
+    return startEngine({ name, binary, args: ['-c', configFile], cwd: home, ready, readyWithinMs: 20_000 });
+  });
+  return Object.assign(handle, { name, url: `nats://127.0.0.1:${ports.port}`, port: ports.port, monitorPort: ports.monitorPort });
 }
 
 function natsConfig(name: string, ports: NodePorts, storeDir: string, routes: string[] | undefined): string {

@@ -95,6 +95,29 @@ export interface RestartableEngine {
   restart(): Promise<void>;
 }
 
+/**
+ * The handle of an engine that may be killed and started again: `launch` starts one process
+ * (same ports, same data); pid and process follow the current one.
+ */
+export function restartable(name: string, launch: () => Promise<EngineProcess>): RestartableEngine {
+  let current: EngineProcess | undefined;
+  return {
+    get pid() {
+      return current?.pid ?? -1;
+    },
+    get process() {
+      if (!current) throw new Error(`${name} was never started`);
+      return current;
+    },
+    stop: async () => void (await current?.stop()),
+    kill: async () => void (await current?.kill()),
+    restart: async () => {
+      if (current?.running()) throw new Error(`${name} is running: stop or kill it before restart()`);
+      current = await launch();
+    },
+  };
+}
+
 /** Thrown when an engine exits or does not get ready: its name, why, and the end of its log. */
 export class EngineStartError extends Error {
   override name = 'EngineStartError';

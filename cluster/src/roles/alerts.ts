@@ -1,5 +1,4 @@
 import { AlertManager, type AlertSnapshot } from '../../../starter/src/alerts/alert-manager.ts';
-import { loadServiceRules } from '../../../starter/src/alerts/service-rules.ts';
 import type { AlertingParts } from '../../../starter/src/levels/seams.ts';
 import type { SeriesStore } from '../../../starter/src/storage/series-store.ts';
 import type { ClickHouseAccess } from '../clickhouse/endpoints.ts';
@@ -17,20 +16,8 @@ export interface LeasedAlertingOptions {
   states: AlertStateStore;
   clickhouse: ClickHouseAccess;
   table: string;
-  rulesFile: string;
   now: () => number;
   log: (line: string) => void;
-}
-
-export interface LeasedAlertingStats {
-  /** Evaluations run while holding the lease. */
-  evaluations: number;
-  /** Ticks skipped because another node holds the lease. */
-  standby: number;
-  /** Evaluations skipped because ClickHouse could not be read (states kept as they were). */
-  readFailures: number;
-  /** Times this node took the lease over and continued from the saved states. */
-  restores: number;
 }
 
 /**
@@ -41,12 +28,13 @@ export interface LeasedAlertingStats {
  * the rules' states after each evaluation and a new holder starts from them: an alert firing when
  * its evaluator died stays the same episode, and is not notified again.
  */
-export function leasedAlerting(inner: AlertingParts, store: SeriesStore, opts: LeasedAlertingOptions): AlertingParts & { stats(): LeasedAlertingStats } {
-  const { rules } = loadServiceRules(opts.rulesFile);
+export function leasedAlerting(inner: AlertingParts, store: SeriesStore, opts: LeasedAlertingOptions): AlertingParts {
+  // The finished service's manager: its rules say what to read, it can hand its states on.
+  if (!(inner.alerts instanceof AlertManager)) throw new TypeError('the alerts role needs the finished service (AlertManager)');
+  const manager = inner.alerts;
+  const rules = manager.rules;
   const names = [...new Set(rules.map((r) => r.state.metric))];
   const longestWindow = Math.max(0, ...rules.map((r) => r.windowMs));
-  const counters: LeasedAlertingStats = { evaluations: 0, standby: 0, readFailures: 0, restores: 0 };
-  const manager = inner.alerts instanceof AlertManager ? inner.alerts : undefined;
   let timer: NodeJS.Timeout | undefined;
   let running = false;
   /** Whether this holding of the lease has loaded the last holder's states yet. */
@@ -57,11 +45,10 @@ export function leasedAlerting(inner: AlertingParts, store: SeriesStore, opts: L
     running = true;
     try {
       if (!opts.lease.held()) {
-        counters.standby++;
         continued = false;
         return;
       }
-      if (!continued && manager) {
+      if (!continued) {
         // Taking over: go on from where the last holder was, or a firing rule would fire (and notify) again.
         let saved: AlertSnapshot | undefined;
         try {
@@ -70,10 +57,7 @@ export function leasedAlerting(inner: AlertingParts, store: SeriesStore, opts: L
           opts.log(`alerts: previous states unreadable, evaluation skipped (${(err as Error).message})`);
           return;
         }
-        if (saved) {
-          manager.restore(saved);
-          counters.restores++;
-        }
+        if (saved) manager.restore(saved);
         continued = true;
       }
       const now = opts.now();
@@ -82,7 +66,6 @@ export function leasedAlerting(inner: AlertingParts, store: SeriesStore, opts: L
         points = await opts.clickhouse.run((client) => readWindow(client, names, now - longestWindow, now, opts.table));
       } catch (err) {
         // Evaluating on an empty store would resolve every firing alert: keep the states instead.
-        counters.readFailures++;
         opts.log(`alerts: ClickHouse unreadable, evaluation skipped (${(err as Error).message})`);
         return;
       }
@@ -90,9 +73,8 @@ export function leasedAlerting(inner: AlertingParts, store: SeriesStore, opts: L
       if (!opts.lease.held()) return;
       store.prune(Number.MAX_SAFE_INTEGER);
       store.add(points);
-      inner.alerts.evaluate();
-      counters.evaluations++;
-      if (manager && opts.lease.held()) await opts.states.save(manager.snapshot()).catch((err: unknown) => opts.log(`alerts: could not save the states (${(err as Error).message})`));
+      manager.evaluate();
+      if (opts.lease.held()) await opts.states.save(manager.snapshot()).catch((err: unknown) => opts.log(`alerts: could not save the states (${(err as Error).message})`));
     } finally {
       running = false;
     }
@@ -112,6 +94,5 @@ export function leasedAlerting(inner: AlertingParts, store: SeriesStore, opts: L
         inner.alerts.stop();
       },
     },
-    stats: () => ({ ...counters }),
   };
 }

@@ -13,7 +13,7 @@ import type { ClickHouseAccess } from '../clickhouse/endpoints.ts';
 import { runClickHouseQuery } from '../clickhouse/query.ts';
 import { CATALOG_WINDOW_MS, readCatalog } from '../clickhouse/window.ts';
 import type { Lease } from '../jetstream/lease.ts';
-import { leasedAlerting, type AlertStateStore, type LeasedAlertingStats } from './alerts.ts';
+import { leasedAlerting, type AlertStateStore } from './alerts.ts';
 import { StorageUnavailableError } from '../engine-errors.ts';
 
 /** What an HTTP node of the cluster keeps in memory: its own recent metrics, for the live dashboard. */
@@ -29,25 +29,18 @@ export interface HttpNodeParts {
   alerts?: { lease: Lease; states: AlertStateStore };
 }
 
-export interface HttpNode {
-  service: MetricStream;
-  /** The leased alerting's counters, on a node that evaluates rules. */
-  alertStats?: () => LeasedAlertingStats;
-}
-
 /**
  * An ingest, query or alerts node: the finished service, stateless. Its writer publishes to
  * JetStream (a 200 once JetStream has the batch), GET /query reads ClickHouse, and memory holds
  * only a recent window of what this node took in (the dashboard's live view); no log, no segments.
  * Alert rules run only on a node given the lease (see roles/alerts.ts).
  */
-export async function startHttpNode(serviceArgs: readonly string[], parts: HttpNodeParts, log: (line: string) => void = console.log): Promise<HttpNode> {
+export async function startHttpNode(serviceArgs: readonly string[], parts: HttpNodeParts, log: (line: string) => void = console.log): Promise<MetricStream> {
   const loaded = await loadConfig(serviceArgs, process.env);
   const { rulesFile, ...withoutRules } = loaded;
   if (rulesFile && !parts.alerts) log(`note: --rules-file is ignored by ingest and query nodes; the alerts role evaluates ${rulesFile}`);
   const config = parts.alerts ? loaded : withoutRules;
   const cacheMs = config.retentionMs > 0 ? config.retentionMs : DEFAULT_CACHE_MS;
-  let alertStats: (() => LeasedAlertingStats) | undefined;
   const service = await createMetricStream(config, {
     log,
     deployment: (seams: Seams): Seams => ({
@@ -61,13 +54,11 @@ export async function startHttpNode(serviceArgs: readonly string[], parts: HttpN
       alerting: (w, store) => {
         const inner = seams.alerting(w, store);
         if (!parts.alerts || !rulesFile) return inner;
-        const leased = leasedAlerting(inner, store, { ...parts.alerts, clickhouse: parts.clickhouse, table: parts.table, rulesFile, now: () => w.clock.now(), log: w.log });
-        alertStats = leased.stats;
-        return leased;
+        return leasedAlerting(inner, store, { ...parts.alerts, clickhouse: parts.clickhouse, table: parts.table, now: () => w.clock.now(), log: w.log });
       },
     }),
   });
-  return { service, ...(alertStats ? { alertStats } : {}) };
+  return service;
 }
 
 /** GET /query from ClickHouse: the same parameters and answer as the embedded engine (see clickhouse/query.ts). */

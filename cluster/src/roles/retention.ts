@@ -1,5 +1,5 @@
 import { dropPartitionsBefore } from '../clickhouse/sink.ts';
-import { sqlIdentifier } from '../clickhouse/sql.ts';
+import { tableExists } from '../clickhouse/schema.ts';
 import type { ClickHouseAccess } from '../clickhouse/endpoints.ts';
 
 /** How often a store node drops expired day partitions (and once at its start). */
@@ -14,11 +14,8 @@ const RETENTION_EVERY_MS = 3600_000;
 export function startRetention(clickhouse: ClickHouseAccess, table: string, retentionMs: number, log: (line: string) => void): { stop(): void } {
   const run = async (): Promise<void> => {
     try {
-      const rowsIn = await clickhouse.run(async (client) => {
-        const local = `${table}_local`;
-        const result = await client.query({ query: `EXISTS TABLE ${sqlIdentifier(local)}`, format: 'JSONEachRow' });
-        return (await result.json<{ result: number }>())[0]?.result === 1 ? local : table;
-      });
+      const local = `${table}_local`;
+      const rowsIn = (await clickhouse.run((client) => tableExists(client, local))) ? local : table;
       const dropped = await clickhouse.run((client) => dropPartitionsBefore(client, Date.now() - retentionMs, rowsIn));
       if (dropped.length > 0) log(`retention: dropped ${dropped.length} day partition(s) of ${rowsIn} (UTC day numbers ${dropped.join(', ')})`);
     } catch (err) {

@@ -79,6 +79,11 @@ export function runRangeQuery(store: SeriesStore, q: RangeQuery): RangeResult {
     flush();
     if (points.length > 0) series.push({ tags: s.tags, points });
   }
+  return rangeResult(q, series, pointsScanned);
+}
+
+/** The answer to `q`: the query echoed back, then its series (whichever engine computed them). */
+export function rangeResult(q: RangeQuery, series: RangeResult['series'], pointsScanned: number): RangeResult {
   return {
     name: q.name,
     agg: q.agg,
