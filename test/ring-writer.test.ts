@@ -31,6 +31,12 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const metric = (i: number, client = 'c', series = i % 3): Metric => ({ name: `m${series}`, value: i, timestamp: 1_758_116_723_000 + i, tags: { host: `h${i % 2}` }, client });
 const batch = (from: number, n: number, client?: string): Metric[] => Array.from({ length: n }, (_, i) => metric(from + i, client));
 const linesOf = (file: string): Metric[] => readFileSync(file, 'utf8').split('\n').filter(Boolean).map(decodeLine);
+/** The thread moved everything out of the ring into its writer. Polled, not slept: a loaded machine starts the thread late. */
+const untilRingEmpty = async (w: object): Promise<void> => {
+  const ring = (w as { ring: { size(): number } }).ring;
+  for (let i = 0; i < 1_000 && ring.size() > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(ring.size(), 'the writer thread never drained the ring').toBe(0);
+};
 const settings = (over: { queueMax?: number; diskLatencyMs?: number; dataFile?: string } = {}) => ({ dataFile, diskLatencyMs: 0, queueMax: 100_000, flushIntervalMs: 5, ...over });
 
 describe('RingWriter', () => {
@@ -51,7 +57,7 @@ describe('RingWriter', () => {
     // A slow disk keeps the writer full (8 pending), so the ring (8 slots) fills and stays full.
     const w = new RingWriter(settings({ queueMax: 8, diskLatencyMs: 400 }), () => {});
     await w.write(batch(0, 8));
-    await new Promise((resolve) => setTimeout(resolve, 100)); // the thread moved them into its writer
+    await untilRingEmpty(w); // the thread moved them into its writer
     await w.write(batch(8, 8));
     const refused = await w.write(batch(16, 1)).then(() => undefined, (err: unknown) => err as Error & { code?: string });
     expect(refused?.name).toBe('QueueFullError');
@@ -64,7 +70,7 @@ describe('RingWriter', () => {
   it('writeAll takes or refuses each batch of a turn whole, in order', async () => {
     const w = new RingWriter(settings({ queueMax: 8, diskLatencyMs: 400 }), () => {});
     await w.write(batch(0, 8));
-    await new Promise((resolve) => setTimeout(resolve, 100)); // the writer is full; the ring's 8 slots are free
+    await untilRingEmpty(w); // the writer is full; the ring's 8 slots are free
     const outcomes = await w.writeAll([batch(8, 6), batch(14, 6), batch(20, 2)]);
     expect(outcomes.map((o) => o?.name)).toEqual([undefined, 'QueueFullError', undefined]);
     await w.close();
