@@ -53,6 +53,21 @@ describe('RingWriter', () => {
     expect(linesOf(dataFile)).toEqual(written);
   });
 
+  it('writes each metric under its own name, tags and client when batches share frozen tags objects, as the byte parser makes them', async () => {
+    const w = new RingWriter(settings(), () => {});
+    const shared = Object.freeze({ host: 'h0' });
+    const other = Object.freeze({ host: 'h1' });
+    const at = (i: number, name: string, tags: Record<string, string>, client: string): Metric => ({ name, value: i, timestamp: 1_758_116_723_000 + i, tags, client });
+    const written = [
+      at(0, 'cpu', shared, 'a'), at(1, 'cpu', shared, 'a'), at(2, 'mem', shared, 'a'), at(3, 'cpu', other, 'a'),
+      at(4, 'cpu', shared, 'b'), at(5, 'cpu', shared, 'a'), at(6, 'cpu', { host: 'h0' }, 'b'), at(7, 'mem', other, 'b'),
+    ];
+    await w.write(written.slice(0, 4));
+    await w.write(written.slice(4));
+    await w.close();
+    expect(linesOf(dataFile)).toEqual(written);
+  });
+
   it('refuses a batch there is no room for with the same 503-worthy error, whole, and takes the next that fits', async () => {
     // A slow disk keeps the writer full (8 pending), so the ring (8 slots) fills and stays full.
     const w = new RingWriter(settings({ queueMax: 8, diskLatencyMs: 400 }), () => {});

@@ -32,6 +32,8 @@ export class RingWriter implements MetricWriter {
   /** Metrics pushed so far: the thread writes them in this order, so `written` reaching it means all are on disk. */
   private pushed = 0;
   private readonly ids = new Map<string, number>();
+  /** Ids by frozen (shared) tags object, then name, then client: see seriesId. */
+  private readonly idsByTags = new WeakMap<Record<string, string>, Map<string, Map<string, number>>>();
   private readonly scratch: MetricRecord[] = [];
 
   constructor(config: WriterConfig, log: (line: string) => void) {
@@ -71,10 +73,15 @@ export class RingWriter implements MetricWriter {
     // Only this thread pushes, so the room seen here can only grow before the push below.
     const held = this.ring.size();
     if (batch.length > this.ring.capacity - held) return new QueueFullError(held, batch.length, this.ring.capacity);
+    let last: Metric | undefined;
+    let id = 0;
     for (let i = 0; i < batch.length; i++) {
       const m = batch[i]!;
       const r = this.scratch[i] ?? (this.scratch[i] = { seriesId: 0, seq: 0, value: 0, timestamp: 0 });
-      r.seriesId = this.seriesId(m);
+      // Batches often repeat one series back to back: the same tags object, name and client, the same id.
+      if (!last || m.tags !== last.tags || m.name !== last.name || m.client !== last.client) id = this.seriesId(m);
+      last = m;
+      r.seriesId = id;
       r.value = m.value;
       r.timestamp = m.timestamp;
     }
@@ -100,8 +107,25 @@ export class RingWriter implements MetricWriter {
     return this.host.close({ type: 'close' }, () => Atomics.notify(this.ctrl, TAIL)); // a thread asleep on an empty ring wakes up to see it
   }
 
-  /** The series' id, defined to the thread (before any record of it is published) the first time it is seen. */
+  /**
+   * The series' id. Frozen tags are shared by every metric that sent the same tag set
+   * (ingest/byte-parser.ts) and cannot change, so their ids are remembered per object instead of
+   * building and hashing a key string for each metric (the main thread's largest cost at 100
+   * metrics/request); a WeakMap, so tags objects nobody holds any more take their entries with them.
+   */
   private seriesId(m: Metric): number {
+    if (!Object.isFrozen(m.tags)) return this.seriesIdByKey(m);
+    let byName = this.idsByTags.get(m.tags);
+    if (!byName) this.idsByTags.set(m.tags, (byName = new Map()));
+    let byClient = byName.get(m.name);
+    if (!byClient) byName.set(m.name, (byClient = new Map()));
+    let id = byClient.get(m.client);
+    if (id === undefined) byClient.set(m.client, (id = this.seriesIdByKey(m)));
+    return id;
+  }
+
+  /** The series' id by its key, defined to the thread (before any record of it is published) the first time it is seen. */
+  private seriesIdByKey(m: Metric): number {
     const key = `${m.client}\u0000${m.name}\u0000${tagsJson(m.tags)}`;
     let id = this.ids.get(key);
     if (id === undefined) {
