@@ -10,7 +10,9 @@ import { runWorkload, WORKLOADS } from './lib/workloads.ts';
 /**
  * Where the time goes: one server under one workload with `node --cpu-prof`, then the functions
  * with the most self time, per thread (main thread and each pool worker write their own profile).
- *   npx tsx bench/profile.ts [--server final|plain] [--workload batch1|batch100|paced] [--duration 5] [--top 15]
+ * `--inclusive` ranks by inclusive time instead: the share of samples with the function anywhere on
+ * the stack (what a call costs with everything it calls, Node's own internals included).
+ *   npx tsx bench/profile.ts [--server final|plain] [--workload batch1|batch100|paced] [--duration 5] [--top 15] [--inclusive]
  */
 const { values } = parseArgs({
   options: {
@@ -18,6 +20,7 @@ const { values } = parseArgs({
     workload: { type: 'string', default: 'batch1' },
     duration: { type: 'string', default: '5' },
     top: { type: 'string', default: '15' },
+    inclusive: { type: 'boolean', default: false },
   },
 });
 const w = WORKLOADS.find((x) => x.id === values.workload);
@@ -34,7 +37,8 @@ try {
   await svc.stop(15_000);
   console.log(`${values.server}, ${w.title}: ${Math.round(r.rps)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms\n`);
   for (const file of readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile'))) {
-    console.log(`${file}\n${topSelf(JSON.parse(readFileSync(path.join(profDir, file), 'utf8')) as CpuProfile, Number(values.top))}\n`);
+    const p = JSON.parse(readFileSync(path.join(profDir, file), 'utf8')) as CpuProfile;
+    console.log(`${file}\n${(values.inclusive ? topInclusive : topSelf)(p, Number(values.top))}\n`);
   }
 } finally {
   rmSync(profDir, { recursive: true, force: true });
@@ -42,22 +46,42 @@ try {
 }
 
 interface CpuProfile {
-  nodes: { id: number; hitCount: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  nodes: { id: number; hitCount: number; children?: number[]; callFrame: { functionName: string; url: string; lineNumber: number } }[];
   startTime: number;
   endTime: number;
+}
+
+type Frame = CpuProfile['nodes'][number]['callFrame'];
+function keyOf(f: Frame): string {
+  const where = f.url ? `${f.url.replace(/^file:\/\/.*?\/(starter|node_modules|bench)\//, '$1/')}:${f.lineNumber + 1}` : '';
+  return `${f.functionName || '(anonymous)'} ${where}`.trim();
 }
 
 /** Self time per function (summed over its call sites), as a share of the thread's samples. */
 function topSelf(p: CpuProfile, top: number): string {
   const by = new Map<string, number>();
-  let total = 0;
-  for (const n of p.nodes) {
-    total += n.hitCount;
-    const f = n.callFrame;
-    const where = f.url ? `${f.url.replace(/^file:\/\/.*?\/(starter|node_modules|bench)\//, '$1/')}:${f.lineNumber + 1}` : '';
-    const key = `${f.functionName || '(anonymous)'} ${where}`.trim();
-    by.set(key, (by.get(key) ?? 0) + n.hitCount);
-  }
+  for (const n of p.nodes) by.set(keyOf(n.callFrame), (by.get(keyOf(n.callFrame)) ?? 0) + n.hitCount);
+  return ranked(by, p.nodes.reduce((t, n) => t + n.hitCount, 0), top);
+}
+
+/** Inclusive time per function: each sample counts once for every distinct function on its stack. */
+function topInclusive(p: CpuProfile, top: number): string {
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const by = new Map<string, number>();
+  const walk = (id: number, onStack: ReadonlySet<string>): number => {
+    const n = byId.get(id)!;
+    const key = keyOf(n.callFrame);
+    const stack = onStack.has(key) ? onStack : new Set([...onStack, key]);
+    const total = n.hitCount + (n.children ?? []).reduce((t, c) => t + walk(c, stack), 0);
+    if (!onStack.has(key)) by.set(key, (by.get(key) ?? 0) + total); // recursion: counted at its outermost call only
+    return total;
+  };
+  const total = walk(p.nodes[0]!.id, new Set());
+  by.delete(keyOf(p.nodes[0]!.callFrame)); // the root holds every sample
+  return ranked(by, total, top);
+}
+
+function ranked(by: Map<string, number>, total: number, top: number): string {
   return [...by.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)
