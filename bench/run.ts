@@ -11,7 +11,7 @@ import { performanceDoc } from './lib/performance-doc.ts';
 import { loadTable, machineLine, parserTable, targetTable } from './lib/report.ts';
 import { metricStream, peer } from './lib/servers.ts';
 import { sideBySide } from './lib/side-by-side.ts';
-import { judgeTargets, NAMES } from './lib/targets.ts';
+import { judgeTargets, NAMES, SLOW_DISK_MS } from './lib/targets.ts';
 import { WORKLOADS } from './lib/workloads.ts';
 import { wrkInstalled } from './lib/wrk.ts';
 
@@ -72,8 +72,8 @@ try {
       peer(NAMES.plain, 'plain-node', tree),
       peer(NAMES.fastify, 'fastify', tree),
       metricStream(NAMES.poc, tree, 0),
-      // The same service on a disk 20 ms slow per flush: here the writer really falls behind, and 503s are right.
-      metricStream(NAMES.slowDisk, tree, last.id, { args: ['--disk-latency-ms', '20'], only: ['batch100'] }),
+      // The same service on a disk SLOW_DISK_MS slow per flush: here the writer really falls behind, and 503s are right.
+      metricStream(NAMES.slowDisk, tree, last.id, { args: ['--disk-latency-ms', String(SLOW_DISK_MS)], only: ['batch100'] }),
     ],
     workloads,
     reps,

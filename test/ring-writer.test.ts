@@ -69,8 +69,9 @@ describe('RingWriter', () => {
   });
 
   it('refuses a batch there is no room for with the same 503-worthy error, whole, and takes the next that fits', async () => {
-    // A slow disk keeps the writer full (8 pending), so the ring (8 slots) fills and stays full.
-    const w = new RingWriter(settings({ queueMax: 8, diskLatencyMs: 400 }), () => {});
+    // A slow disk keeps the writer full (8 pending), so the ring (8 slots) fills and stays full
+    // for longer than a batch may wait for room.
+    const w = new RingWriter(settings({ queueMax: 8, diskLatencyMs: 400 }), () => {}, { waitForRoomMs: 50 });
     await w.write(batch(0, 8));
     await untilRingEmpty(w); // the thread moved them into its writer
     await w.write(batch(8, 8));
@@ -83,13 +84,50 @@ describe('RingWriter', () => {
   });
 
   it('writeAll takes or refuses each batch of a turn whole, in order', async () => {
-    const w = new RingWriter(settings({ queueMax: 8, diskLatencyMs: 400 }), () => {});
+    const w = new RingWriter(settings({ queueMax: 8, diskLatencyMs: 400 }), () => {}, { waitForRoomMs: 50 });
     await w.write(batch(0, 8));
     await untilRingEmpty(w); // the writer is full; the ring's 8 slots are free
     const outcomes = await w.writeAll([batch(8, 6), batch(14, 6), batch(20, 2)]);
     expect(outcomes.map((o) => o?.name)).toEqual([undefined, 'QueueFullError', undefined]);
     await w.close();
     expect(linesOf(dataFile).map((m) => m.value)).toEqual([...batch(0, 14), ...batch(20, 2)].map((m) => m.value));
+  });
+
+  it('lets a batch that finds no room wait for the writer to make room, and takes it: no 503 for one flush', async () => {
+    const w = new RingWriter(settings({ queueMax: 8, diskLatencyMs: 100 }), () => {}, { waitForRoomMs: 5_000 });
+    await w.write(batch(0, 8));
+    await untilRingEmpty(w); // the writer holds 8 for a 100 ms flush
+    await w.write(batch(8, 8)); // the ring is full
+    await expect(w.write(batch(16, 4))).resolves.toBeUndefined(); // taken once the flush made room
+    await w.close();
+    expect(linesOf(dataFile).map((m) => m.value)).toEqual(batch(0, 20).map((m) => m.value));
+  });
+
+  it('serves waiting batches first come first served: a small batch that would fit does not overtake a waiting one', async () => {
+    const w = new RingWriter(settings({ queueMax: 8, diskLatencyMs: 100 }), () => {}, { waitForRoomMs: 5_000 });
+    await w.write(batch(0, 8));
+    await untilRingEmpty(w);
+    await w.write(batch(8, 6)); // 2 slots left
+    const big = w.write(batch(14, 4)); // waits for room
+    const small = w.write(batch(18, 1)); // would fit now, but queues behind it
+    await Promise.all([big, small]);
+    await w.close();
+    expect(linesOf(dataFile).map((m) => m.value)).toEqual(batch(0, 19).map((m) => m.value));
+  });
+
+  it('refuses at once what would make more than its queue bound wait, and refuses the waiting batches on close()', async () => {
+    const w = new RingWriter(settings({ queueMax: 8, diskLatencyMs: 2_000 }), () => {}, { waitForRoomMs: 60_000 });
+    await w.write(batch(0, 8));
+    await untilRingEmpty(w);
+    await w.write(batch(8, 8)); // the ring is full for 2 s
+    const waiting = w.write(batch(16, 8)).then(() => undefined, (err: unknown) => err as Error);
+    const started = performance.now();
+    await expect(w.write(batch(24, 1))).rejects.toMatchObject({ name: 'QueueFullError', code: 'queue_full' }); // 9 > 8 waiting
+    expect(performance.now() - started, 'refused without waiting').toBeLessThan(1_000);
+    const closed = w.close();
+    expect((await waiting)?.name).toBe('WriterClosedError'); // never taken: no 200
+    await closed;
+    expect(linesOf(dataFile).map((m) => m.value)).toEqual(batch(0, 16).map((m) => m.value));
   });
 
   it('refuses writes once close() started, and close() waits for what it took', async () => {

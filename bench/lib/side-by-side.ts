@@ -43,11 +43,13 @@ export async function sideBySide(o: SideBySideOptions): Promise<ContenderRuns[]>
       for (let k = 0; k < o.contenders.length; k++) {
         const i = (k + rep) % o.contenders.length;
         const contender = o.contenders[i]!;
+        const mine = workloads.filter((x) => !contender.only || contender.only.includes(x.id));
+        if (mine.length === 0) continue; // none of its workloads is in this run: not even started
         const dataFile = path.join(dir, `rep${rep}-${i}.jsonl`);
         const svc = await contender.start(dataFile);
         let acknowledged = 0;
         try {
-          for (const w of workloads.filter((x) => !contender.only || contender.only.includes(x.id))) {
+          for (const w of mine) {
             // Warm-up: JIT, pool threads and sockets ready before anything is measured (by autocannon
             // for every workload: wrk counts whole seconds, and the warm-up is the server's, not the generator's).
             const warm = await runWorkload({ ...w, generator: undefined }, `${svc.url}/metrics`, o.warmupSec);

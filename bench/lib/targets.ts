@@ -3,12 +3,19 @@ import type { ContenderRuns } from './side-by-side.ts';
 import { spread, type Spread } from './summary.ts';
 import type { Workload, WorkloadResult } from './workloads.ts';
 
+/**
+ * The slow-disk contender's delay per flush: longer than a request may wait for room in the writer
+ * (WAIT_FOR_ROOM_MS, 250 ms), so its writer really stays behind and 503s are the right answer. A
+ * disk 20 ms slow per flush no longer is one: one fsync per up to 16,384 metrics keeps up with it.
+ */
+export const SLOW_DISK_MS = 500;
+
 export const NAMES = {
   final: 'MetricStream (final)',
   plain: 'plain Node http',
   fastify: 'Fastify',
   poc: 'MetricStream (phase 0)',
-  slowDisk: 'MetricStream (final, 20 ms disk)',
+  slowDisk: `MetricStream (final, ${SLOW_DISK_MS} ms disk)`,
 } as const;
 
 export interface Target {
@@ -73,7 +80,7 @@ export function judgeTargets(all: readonly ContenderRuns[], parser: readonly Par
   const slow = runsOf(all, NAMES.slowDisk, 'batch100');
   if (slow.length) {
     const refusedSlow = slow.reduce((n, r) => n + r.failed, 0);
-    out.push({ what: 'MetricStream (final) on a 20 ms disk refuses with 503 when its writer falls behind', goal: 'non-200 > 0', measured: `${refusedSlow} non-200`, met: refusedSlow > 0 });
+    out.push({ what: `MetricStream (final) on a ${SLOW_DISK_MS} ms disk refuses with 503 when its writer falls behind`, goal: 'non-200 > 0', measured: `${refusedSlow} non-200`, met: refusedSlow > 0 });
   }
   const lost = all.reduce((n, c) => n + c.lost, 0);
   out.push({ what: 'every acknowledged metric on disk (all servers)', goal: '0 missing', measured: `${lost} missing`, met: lost === 0 });

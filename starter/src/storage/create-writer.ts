@@ -5,10 +5,14 @@ import { FileSink, type WriteSink } from './write-sink.ts';
 
 export type WriterConfig = Pick<Config, 'dataFile' | 'diskLatencyMs' | 'queueMax' | 'flushIntervalMs'>;
 
-/** Phase 2's writer as the service runs it: the data file (slowed by --disk-latency-ms), the queue flags, errors logged. */
-export function createAsyncWriter(config: WriterConfig, log: (line: string) => void): AsyncWriter {
+/**
+ * Phase 2's writer as the service runs it: the data file (slowed by --disk-latency-ms), the queue
+ * flags, errors logged. `maxBatch`: most metrics per append + fsync (phase 2's default unless given).
+ */
+export function createAsyncWriter(config: WriterConfig, log: (line: string) => void, maxBatch?: number): AsyncWriter {
   return new AsyncWriter(withDiskLatency(new FileSink(config.dataFile), config.diskLatencyMs), {
     maxQueue: config.queueMax,
+    ...(maxBatch === undefined ? {} : { maxBatch }),
     flushIntervalMs: config.flushIntervalMs,
     onError: (err, attempt) => log(`storage: write attempt ${attempt} failed: ${err.message}`),
   });

@@ -16,13 +16,20 @@ import { writerErrorToWire } from './writer-thread-protocol.ts';
  * thread takes them, so after each hand-over it lets the ring fill for a moment instead of waking
  * for every request (each wake-up costs CPU the event loop shares on a small machine).
  */
+/**
+ * Most metrics per append + fsync. Phase 2's default (1,000) made the fsyncs this thread's limit: at
+ * 100 metrics/request it took about 375k metrics/s while the event loop accepted 550k (measured with
+ * bench/profile.ts --inclusive and 14 s runs). One fsync per up to 16,384 metrics (~2.5 MB of lines)
+ * is group commit on the scale the ring feeds it; a `?ack=durable` request waits for one such batch.
+ */
+const MAX_BATCH = 16_384;
 /** How long the thread lets records gather after a hand-over (the writer batches to disk far slower). */
 const GATHER_MS = 2;
 const port = parentPort;
 if (!port) throw new Error('ring-writer-thread.ts must run in a worker thread started by RingWriter');
 const data = workerData as RingThreadData;
 const send = (msg: FromRingThread): void => port.postMessage(msg);
-const writer = createAsyncWriter(data, (line) => send({ type: 'log', line }));
+const writer = createAsyncWriter(data, (line) => send({ type: 'log', line }), MAX_BATCH);
 const ring = SpscRing.attach(data.ring);
 const ctrl = new Int32Array(data.ring, 0, TAIL + 1);
 const status = new Int32Array(data.status);

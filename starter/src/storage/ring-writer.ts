@@ -13,15 +13,34 @@ import type { MetricWriter } from './writer.ts';
 
 /** Largest ring: 2^22 records of 24 bytes (96 MiB). */
 const MAX_RING = 1 << 22;
+/**
+ * How long a batch may wait for room before it is refused. The thread makes room once per flush of
+ * its writer, so a full ring is often only a flush away: a request that waits that long is answered
+ * 200, as a server that writes inline would answer it a little later. A writer behind for longer
+ * than this (a slow or failing disk) gets 503s with Retry-After.
+ */
+export const WAIT_FOR_ROOM_MS = 250;
+/** How often waiting batches look for room (the thread publishes it in the ring's head index). */
+const ROOM_POLL_MS = 1;
+
+/** push(): the ring has no room for the batch now. */
+const NO_ROOM = Symbol('no room');
+
+interface Waiting {
+  batch: readonly Metric[];
+  since: number;
+  settle: (err: Error | undefined) => void;
+}
 
 /**
  * The finished service's writer, fed through phase 5's lock-free ring: the event loop copies each
  * batch into an SPSC ring in shared memory and wakes the writer thread with Atomics.notify; the
  * thread (ring-writer-thread.ts) pops the records and hands them to phase 2's AsyncWriter. A batch
  * is taken whole when the ring has room for it — that is the writer taking it, as with the other
- * writers: a 200 means it is in the writer's bounded memory, on its way to disk — and refused whole
- * with a QueueFullError (503) when it has not. No message and no answer per batch: the request is
- * answered as soon as its records are published.
+ * writers: a 200 means it is in the writer's bounded memory, on its way to disk. A batch that finds
+ * no room waits for it, first come first served, up to WAIT_FOR_ROOM_MS, and is refused whole with a
+ * QueueFullError (503) only then: back pressure for a writer that stays behind, not for one flush.
+ * No message and no answer per batch: the request is answered as soon as its records are published.
  */
 export class RingWriter implements MetricWriter {
   private readonly host: WriterThreadHost<ToRingThread, FromRingThread>;
@@ -35,8 +54,17 @@ export class RingWriter implements MetricWriter {
   /** Ids by frozen (shared) tags object, then name, then client: see seriesId. */
   private readonly idsByTags = new WeakMap<Record<string, string>, Map<string, Map<string, number>>>();
   private readonly scratch: MetricRecord[] = [];
+  /** Batches waiting for room, oldest first; at most queueMax metrics (more are refused at once). */
+  private readonly waiting: Waiting[] = [];
+  private waitingMetrics = 0;
+  private roomTimer: NodeJS.Timeout | undefined;
+  private readonly waitForRoomMs: number;
+  private readonly queueMax: number;
 
-  constructor(config: WriterConfig, log: (line: string) => void) {
+  /** `waitForRoomMs`: how long a batch may wait for room (tests shorten it). */
+  constructor(config: WriterConfig, log: (line: string) => void, o: { waitForRoomMs?: number } = {}) {
+    this.waitForRoomMs = o.waitForRoomMs ?? WAIT_FOR_ROOM_MS;
+    this.queueMax = config.queueMax;
     // The ring holds up to queueMax records (rounded up to a power of two), the thread's writer as many again.
     this.ring = SpscRing.create(Math.min(MAX_RING, 2 ** Math.ceil(Math.log2(Math.max(2, config.queueMax)))));
     this.ctrl = new Int32Array(this.ring.buffer, 0, TAIL + 1);
@@ -48,7 +76,7 @@ export class RingWriter implements MetricWriter {
   }
 
   async write(batch: readonly Metric[]): Promise<void> {
-    const err = this.push(batch);
+    const err = await this.take(batch);
     this.wake();
     if (err) throw err;
   }
@@ -59,20 +87,52 @@ export class RingWriter implements MetricWriter {
    * hand-over does, costs the event loop less per response than answering each at once.
    */
   async writeAll(batches: readonly Metric[][]): Promise<(Error | undefined)[]> {
-    const outcomes = batches.map((b) => this.push(b));
+    const outcomes = batches.map((b) => this.take(b));
     this.wake();
-    return outcomes;
+    return Promise.all(outcomes);
   }
 
-  /** Copy one batch into the ring, or say why not. */
-  private push(batch: readonly Metric[]): Error | undefined {
+  /** Push the batch now, or queue it behind the batches already waiting for room. */
+  private take(batch: readonly Metric[]): Error | undefined | Promise<Error | undefined> {
+    const err = this.waiting.length > 0 ? NO_ROOM : this.push(batch);
+    if (err !== NO_ROOM) return err;
+    if (this.waitingMetrics + batch.length > this.queueMax) return this.queueFull(batch);
+    return new Promise((settle) => {
+      this.waiting.push({ batch, since: performance.now(), settle });
+      this.waitingMetrics += batch.length;
+      this.roomTimer ??= setTimeout(() => this.admitWaiting(), ROOM_POLL_MS);
+    });
+  }
+
+  /** Push the waiting batches that fit now, in order; refuse those that waited too long. */
+  private admitWaiting(): void {
+    this.roomTimer = undefined;
+    const now = performance.now();
+    while (this.waiting.length > 0) {
+      const first = this.waiting[0]!;
+      const err = this.push(first.batch);
+      if (err === NO_ROOM && now - first.since < this.waitForRoomMs) break;
+      this.waiting.shift();
+      this.waitingMetrics -= first.batch.length;
+      first.settle(err === NO_ROOM ? this.queueFull(first.batch) : err);
+    }
+    this.wake();
+    if (this.waiting.length > 0) this.roomTimer = setTimeout(() => this.admitWaiting(), ROOM_POLL_MS);
+  }
+
+  private queueFull(batch: readonly Metric[]): QueueFullError {
+    return new QueueFullError(this.ring.size() + this.waitingMetrics, batch.length, this.ring.capacity);
+  }
+
+  /** Copy one batch into the ring, or say why not (NO_ROOM: it may fit once the thread made room). */
+  private push(batch: readonly Metric[]): Error | typeof NO_ROOM | undefined {
     // The thread raises FAILED before its message arrives: refuse at once, never a 200 for a dead writer.
     if (!this.host.dead && Atomics.load(this.status, FAILED) !== 0) this.host.fail(new OverloadError('storage failed: the writer thread gave up on the disk', 'storage_failed', 5));
     if (this.host.dead) return this.host.dead;
     if (this.host.isClosing) return new WriterClosedError();
     // Only this thread pushes, so the room seen here can only grow before the push below.
     const held = this.ring.size();
-    if (batch.length > this.ring.capacity - held) return new QueueFullError(held, batch.length, this.ring.capacity);
+    if (batch.length > this.ring.capacity - held) return batch.length > this.ring.capacity ? new QueueFullError(held, batch.length, this.ring.capacity) : NO_ROOM;
     let last: Metric | undefined;
     let id = 0;
     for (let i = 0; i < batch.length; i++) {
@@ -104,6 +164,11 @@ export class RingWriter implements MetricWriter {
   }
 
   close(): Promise<void> {
+    // Batches still waiting for room are refused (503) with WriterClosedError's reason: they were never taken.
+    if (this.roomTimer) clearTimeout(this.roomTimer);
+    this.roomTimer = undefined;
+    for (const w of this.waiting.splice(0)) w.settle(new WriterClosedError());
+    this.waitingMetrics = 0;
     return this.host.close({ type: 'close' }, () => Atomics.notify(this.ctrl, TAIL)); // a thread asleep on an empty ring wakes up to see it
   }
 
