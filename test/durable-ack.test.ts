@@ -101,4 +101,21 @@ describe('ack', () => {
       await svc.stop();
     }
   });
+
+  it('durable at the finished level is a group commit: the 200 waits for the next fsync, not for the flush interval', { timeout: 30_000 }, async () => {
+    // With --flush-interval-ms 20000 a writer that waits for its timer keeps every request for 20 s;
+    // the ring's writer thread writes what gathered as soon as its previous fsync is done.
+    const svc = await start(['--level', '7', '--flush-interval-ms', '20000']);
+    try {
+      const post = (i: number): Promise<Response> =>
+        fetch(`${svc.url}/metrics?ack=durable`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ metrics: [{ name: 'gc', value: i }] }) });
+      const started = performance.now();
+      const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => post(i)));
+      expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
+      expect(performance.now() - started, 'the durable answers waited for the 20 s flush interval').toBeLessThan(10_000);
+      expect(valuesOnDisk(svc.dataFile).size).toBe(8);
+    } finally {
+      await svc.stop();
+    }
+  });
 });

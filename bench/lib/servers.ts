@@ -58,7 +58,7 @@ export function metricStream(name: string, tree: string, level: number, o: Metri
   };
 }
 
-export function peer(name: string, file: 'plain-node' | 'fastify', tree: string, extraNodeArgs: string[] = []): Contender {
+export function peer(name: string, file: 'plain-node' | 'fastify' | 'answer-only', tree: string, extraNodeArgs: string[] = []): Contender {
   return {
     name,
     start: (dataFile) =>

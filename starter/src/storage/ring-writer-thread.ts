@@ -17,19 +17,23 @@ import { writerErrorToWire } from './writer-thread-protocol.ts';
  * for every request (each wake-up costs CPU the event loop shares on a small machine).
  */
 /**
- * Most metrics per append + fsync. Phase 2's default (1,000) made the fsyncs this thread's limit: at
- * 100 metrics/request it took about 375k metrics/s while the event loop accepted 550k (measured with
- * bench/profile.ts --inclusive and 14 s runs). One fsync per up to 16,384 metrics (~2.5 MB of lines)
- * is group commit on the scale the ring feeds it; a `?ack=durable` request waits for one such batch.
+ * Group commit: the writer takes whatever gathered as soon as its previous append + fsync is done
+ * (flush interval 0), up to 16,384 metrics (~2.5 MB of lines) per fsync. With phase 2's defaults
+ * (1,000 per fsync, or after 100 ms) the fsyncs were this thread's limit: at 100 metrics/request it
+ * kept up with about 375k metrics/s while the event loop accepted 550k, and a `?ack=durable` request
+ * waited for the 100 ms timer once batches grew (bench/profile.ts --inclusive, bench runs in
+ * docs/performance.md). The thread hands records over at most once per GATHER_MS, so however many
+ * requests arrive, that is at most one fsync per GATHER_MS.
+ * A shorter wait than --flush-interval-ms never breaks that flag's promise (the longest a metric waits).
  */
-const MAX_BATCH = 16_384;
+const TUNING = { maxBatch: 16_384, flushIntervalMs: 0 };
 /** How long the thread lets records gather after a hand-over (the writer batches to disk far slower). */
 const GATHER_MS = 2;
 const port = parentPort;
 if (!port) throw new Error('ring-writer-thread.ts must run in a worker thread started by RingWriter');
 const data = workerData as RingThreadData;
 const send = (msg: FromRingThread): void => port.postMessage(msg);
-const writer = createAsyncWriter(data, (line) => send({ type: 'log', line }), MAX_BATCH);
+const writer = createAsyncWriter(data, (line) => send({ type: 'log', line }), TUNING);
 const ring = SpscRing.attach(data.ring);
 const ctrl = new Int32Array(data.ring, 0, TAIL + 1);
 const status = new Int32Array(data.status);
