@@ -37,6 +37,16 @@ const untilRingEmpty = async (w: object): Promise<void> => {
   for (let i = 0; i < 1_000 && ring.size() > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
   expect(ring.size(), 'the writer thread never drained the ring').toBe(0);
 };
+/**
+ * A writer with an 8-metric queue whose thread already holds 8 metrics for one slow flush
+ * (`diskLatencyMs`), so its 8-slot ring is empty and will get no room until that flush is done.
+ */
+const writerHolding8 = async (diskLatencyMs: number, waitForRoomMs: number): Promise<InstanceType<typeof RingWriter>> => {
+  const w = new RingWriter(settings({ queueMax: 8, diskLatencyMs }), () => {}, { waitForRoomMs });
+  await w.write(batch(0, 8));
+  await untilRingEmpty(w);
+  return w;
+};
 const settings = (over: { queueMax?: number; diskLatencyMs?: number; dataFile?: string } = {}) => ({ dataFile, diskLatencyMs: 0, queueMax: 100_000, flushIntervalMs: 5, ...over });
 
 describe('RingWriter', () => {
@@ -71,9 +81,7 @@ describe('RingWriter', () => {
   it('refuses a batch there is no room for with the same 503-worthy error, whole, and takes the next that fits', async () => {
     // A slow disk keeps the writer full (8 pending), so the ring (8 slots) fills and stays full
     // for longer than a batch may wait for room.
-    const w = new RingWriter(settings({ queueMax: 8, diskLatencyMs: 400 }), () => {}, { waitForRoomMs: 50 });
-    await w.write(batch(0, 8));
-    await untilRingEmpty(w); // the thread moved them into its writer
+    const w = await writerHolding8(400, 50);
     await w.write(batch(8, 8));
     const refused = await w.write(batch(16, 1)).then(() => undefined, (err: unknown) => err as Error & { code?: string });
     expect(refused?.name).toBe('QueueFullError');
@@ -84,9 +92,7 @@ describe('RingWriter', () => {
   });
 
   it('writeAll takes or refuses each batch of a turn whole, in order', async () => {
-    const w = new RingWriter(settings({ queueMax: 8, diskLatencyMs: 400 }), () => {}, { waitForRoomMs: 50 });
-    await w.write(batch(0, 8));
-    await untilRingEmpty(w); // the writer is full; the ring's 8 slots are free
+    const w = await writerHolding8(400, 50);
     const outcomes = await w.writeAll([batch(8, 6), batch(14, 6), batch(20, 2)]);
     expect(outcomes.map((o) => o?.name)).toEqual([undefined, 'QueueFullError', undefined]);
     await w.close();
@@ -94,9 +100,7 @@ describe('RingWriter', () => {
   });
 
   it('lets a batch that finds no room wait for the writer to make room, and takes it: no 503 for one flush', async () => {
-    const w = new RingWriter(settings({ queueMax: 8, diskLatencyMs: 100 }), () => {}, { waitForRoomMs: 5_000 });
-    await w.write(batch(0, 8));
-    await untilRingEmpty(w); // the writer holds 8 for a 100 ms flush
+    const w = await writerHolding8(100, 5_000);
     await w.write(batch(8, 8)); // the ring is full
     await expect(w.write(batch(16, 4))).resolves.toBeUndefined(); // taken once the flush made room
     await w.close();
@@ -104,9 +108,7 @@ describe('RingWriter', () => {
   });
 
   it('serves waiting batches first come first served: a small batch that would fit does not overtake a waiting one', async () => {
-    const w = new RingWriter(settings({ queueMax: 8, diskLatencyMs: 100 }), () => {}, { waitForRoomMs: 5_000 });
-    await w.write(batch(0, 8));
-    await untilRingEmpty(w);
+    const w = await writerHolding8(100, 5_000);
     await w.write(batch(8, 6)); // 2 slots left
     const big = w.write(batch(14, 4)); // waits for room
     const small = w.write(batch(18, 1)); // would fit now, but queues behind it
@@ -116,9 +118,7 @@ describe('RingWriter', () => {
   });
 
   it('refuses at once what would make more than its queue bound wait, and refuses the waiting batches on close()', async () => {
-    const w = new RingWriter(settings({ queueMax: 8, diskLatencyMs: 2_000 }), () => {}, { waitForRoomMs: 60_000 });
-    await w.write(batch(0, 8));
-    await untilRingEmpty(w);
+    const w = await writerHolding8(2_000, 60_000);
     await w.write(batch(8, 8)); // the ring is full for 2 s
     const waiting = w.write(batch(16, 8)).then(() => undefined, (err: unknown) => err as Error);
     const started = performance.now();

@@ -120,8 +120,9 @@ export class RingWriter implements MetricWriter {
     if (this.waiting.length > 0) this.roomTimer = setTimeout(() => this.admitWaiting(), ROOM_POLL_MS);
   }
 
+  /** Refused: the ring and the waiting room (queueMax metrics) together are the bound the message names. */
   private queueFull(batch: readonly Metric[]): QueueFullError {
-    return new QueueFullError(this.ring.size() + this.waitingMetrics, batch.length, this.ring.capacity);
+    return new QueueFullError(this.ring.size() + this.waitingMetrics, batch.length, this.ring.capacity + this.queueMax);
   }
 
   /** Copy one batch into the ring, or say why not (NO_ROOM: it may fit once the thread made room). */
