@@ -1,20 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { PHASES } from '../grader/src/registry/index.ts';
 import { materializeReference, removeTree } from '../grader/src/tree/materialize.ts';
 import { machineLine, table } from './lib/report.ts';
-import { metricStream, peer, type Contender } from './lib/servers.ts';
+import { metricStream, peer } from './lib/servers.ts';
+import { sideBySide, type ContenderRuns } from './lib/side-by-side.ts';
 import { int, showSpread, spread } from './lib/summary.ts';
 import { NAMES } from './lib/targets.ts';
-import { runWorkload, WORKLOADS, type WorkloadResult } from './lib/workloads.ts';
+import { WORKLOADS } from './lib/workloads.ts';
 import { wrkInstalled } from './lib/wrk.ts';
 
 /**
  * The ceiling under the 1-metric workloads: the final service and plain Node next to a server that
- * answers without doing anything (bench/peers/answer-only.ts), in turn, the order rotating. What
- * the answer-only server reaches is what the load generator and Node's HTTP layer leave for any
- * server on this machine; a target above it cannot be met by server code, one near it hardly.
+ * answers without doing anything (bench/peers/answer-only.ts), side by side as `npm run bench` runs
+ * them. What the answer-only server reaches is what the load generator and Node's HTTP layer leave
+ * for any server on this machine; a target above it cannot be met by server code, one near it hardly.
+ * (It stores nothing, so its "lost" count means nothing and is not shown.)
  *   npx tsx bench/ceiling.ts [--reps 3] [--duration 3] [--md]
  */
 const { values } = parseArgs({ options: { reps: { type: 'string', default: '3' }, duration: { type: 'string', default: '3' }, md: { type: 'boolean', default: false } } });
@@ -22,39 +22,30 @@ const reps = Number(values.reps);
 const durationSec = Number(values.duration);
 const ids = ['batch1', ...(wrkInstalled() ? ['batch1-wrk'] : []), 'paced'];
 const workloads = WORKLOADS.filter((w) => ids.includes(w.id));
-
-const tree = materializeReference();
-const dir = mkdtempSync(path.join(os.tmpdir(), 'ms-ceiling-'));
 const ANSWER_ONLY = 'answer-only node:http';
-const contenders: Contender[] = [metricStream(NAMES.final, tree, 7), peer(NAMES.plain, 'plain-node', tree), peer(ANSWER_ONLY, 'answer-only', tree)];
-const runs = new Map<string, WorkloadResult[]>();
+
+const last = PHASES.filter((p) => p.checks.length > 0).at(-1)!;
+const tree = materializeReference();
+let all: ContenderRuns[];
 try {
-  for (let rep = 0; rep < reps; rep++) {
-    for (let k = 0; k < contenders.length; k++) {
-      const c = contenders[(k + rep) % contenders.length]!;
-      const svc = await c.start(path.join(dir, `${rep}-${k}.jsonl`));
-      try {
-        for (const w of workloads) {
-          await runWorkload({ ...w, generator: undefined }, `${svc.url}/metrics`, 1); // warm-up
-          const r = await runWorkload(w, `${svc.url}/metrics`, durationSec);
-          runs.set(`${c.name}|${w.id}`, [...(runs.get(`${c.name}|${w.id}`) ?? []), r]);
-          console.log(`rep ${rep + 1}/${reps} ${c.name.padEnd(22)} ${w.id.padEnd(10)} ${int(r.rps)} req/s, p50 ${r.p50.toFixed(3)} ms, non-200 ${r.failed}`);
-        }
-      } finally {
-        await svc.stop(15_000);
-      }
-    }
-  }
+  all = await sideBySide({
+    contenders: [metricStream(NAMES.final, tree, last.id), peer(NAMES.plain, 'plain-node', tree), peer(ANSWER_ONLY, 'answer-only', tree)],
+    workloads,
+    reps,
+    durationSec,
+    warmupSec: 1,
+    log: (line) => console.log(line),
+  });
 } finally {
-  rmSync(dir, { recursive: true, force: true });
   removeTree(tree);
 }
 
+const ceiling = all.find((c) => c.name === ANSWER_ONLY)!;
 const rows = workloads.flatMap((w) =>
-  contenders.map((c) => {
-    const mine = runs.get(`${c.name}|${w.id}`) ?? [];
-    const ceiling = runs.get(`${ANSWER_ONLY}|${w.id}`) ?? [];
-    const share = spread(mine.map((r, i) => r.rps / ceiling[i]!.rps));
+  all.map((c) => {
+    const mine = c.runs.get(w.id)!;
+    const top = ceiling.runs.get(w.id)!;
+    const share = spread(mine.map((r, i) => r.rps / top[i]!.rps));
     return [w.title, c.name, showSpread(spread(mine.map((r) => r.rps)), int), showSpread(spread(mine.map((r) => r.p50)), (n) => n.toFixed(3)), w.id === 'paced' ? '–' : showSpread(share, (n) => `${(100 * n).toFixed(0)}%`)];
   }),
 );

@@ -16,6 +16,8 @@ import { writerErrorToWire } from './writer-thread-protocol.ts';
  * thread takes them, so after each hand-over it lets the ring fill for a moment instead of waking
  * for every request (each wake-up costs CPU the event loop shares on a small machine).
  */
+/** How long the thread lets records gather after a hand-over (the writer batches to disk far slower). */
+const GATHER_MS = 2;
 /**
  * Group commit: the writer takes whatever gathered as soon as its previous append + fsync is done
  * (flush interval 0), up to 16,384 metrics (~2.5 MB of lines) per fsync. With phase 2's defaults
@@ -27,8 +29,6 @@ import { writerErrorToWire } from './writer-thread-protocol.ts';
  * A shorter wait than --flush-interval-ms never breaks that flag's promise (the longest a metric waits).
  */
 const TUNING = { maxBatch: 16_384, flushIntervalMs: 0 };
-/** How long the thread lets records gather after a hand-over (the writer batches to disk far slower). */
-const GATHER_MS = 2;
 const port = parentPort;
 if (!port) throw new Error('ring-writer-thread.ts must run in a worker thread started by RingWriter');
 const data = workerData as RingThreadData;
